@@ -1,0 +1,60 @@
+"""The Litestar application: routers, plugins, error mapping."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+
+from backend import __version__
+from backend.db import Database, open_database, provide_db
+from backend.errors import EXCEPTION_HANDLERS
+from backend.logs import RequestContext
+from backend.settings import Settings
+from backend.system.routes import health, ready
+
+ROUTE_HANDLERS = [health, ready]
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> Litestar:
+    """Build the app; the database is opened at startup unless one is handed in (tests)."""
+
+    @asynccontextmanager
+    async def open_database_for_lifespan(app: Litestar) -> AsyncIterator[None]:
+        if settings.database_url is None:
+            raise RuntimeError("create_app needs a database URL; the CLI starts the embedded one")
+        owned = open_database(settings.database_url)
+        app.state.database = owned
+        try:
+            yield
+        finally:
+            await owned.dispose()
+
+    app = Litestar(
+        route_handlers=ROUTE_HANDLERS,
+        lifespan=[] if database is not None else [open_database_for_lifespan],
+        dependencies={"db": Provide(provide_db)},
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        request_max_body_size=settings.limits.max_body_bytes,
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1024, gzip_compress_level=5
+        ),
+        openapi_config=OpenAPIConfig(
+            title="Community scorecard API",
+            version=__version__,
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+        state=State({"settings": settings, "database": database}),
+        logging_config=None,
+        debug=False,
+    )
+    # Outermost layer, so that 404s and errors raised before routing carry a request id too.
+    app.asgi_handler = RequestContext(app.asgi_handler)
+    return app

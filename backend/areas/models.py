@@ -1,0 +1,40 @@
+"""Administrative areas: country, aimags, the capital and its districts, soums, bags, khoroos."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ARRAY, CheckConstraint, DateTime, ForeignKey, Index, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db import Base
+
+AREA_LEVELS = ("country", "aimag", "capital", "district", "soum", "bag", "khoroo")
+
+
+class Area(Base):
+    """One administrative unit, keyed by a stable code (ISO 3166-2:MN where one exists)."""
+
+    __tablename__ = "area"
+    __table_args__ = (
+        CheckConstraint(
+            "level IN (" + ", ".join(f"'{level}'" for level in AREA_LEVELS) + ")", name="level"
+        ),
+        # "is this area inside one of mine?" is lineage && ARRAY[...] on every scoped query
+        Index("ix_area_lineage", "lineage", postgresql_using="gin"),
+        Index("ix_area_parent_code", "parent_code"),
+    )
+
+    code: Mapped[str] = mapped_column(Text, primary_key=True)
+    level: Mapped[str] = mapped_column(Text)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("area.code"))
+    name_mn: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    iso_code: Mapped[str | None] = mapped_column(Text, unique=True)
+    aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    # the codes of this area and every area above it, root first
+    lineage: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )

@@ -1,0 +1,174 @@
+"""The `scorecard` command: serve, migrate, seed, manage users."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from backend import __version__, migrate
+from backend.embedded import EmbeddedDatabaseError, EmbeddedPostgres
+from backend.logs import configure_logging
+from backend.settings import Settings, SettingsError
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@contextmanager
+def database_url(settings: Settings) -> Iterator[tuple[str, bool]]:
+    """Yield (url, fresh): DATABASE_URL as given, or the embedded server under the data dir."""
+    if settings.database_url is not None:
+        yield settings.database_url, False
+        return
+    embedded = EmbeddedPostgres(settings.embedded_pgdata)
+    try:
+        url = embedded.start()
+    except EmbeddedDatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"embedded PostgreSQL running with its data in {embedded.pgdata}", err=True)
+    try:
+        yield url, embedded.fresh
+    finally:
+        embedded.stop()
+
+
+@click.group()
+def main() -> None:
+    """Community scorecards: sync server, scoring and action plans."""
+
+
+@main.command()
+def version() -> None:
+    """Print the version."""
+    click.echo(__version__)
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on [SCORECARD_HOST, default 127.0.0.1].")
+@click.option("--port", type=int, help="Port [SCORECARD_PORT, default 8000].")
+@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes [SCORECARD_WORKERS].")
+@click.option("--no-demo", is_flag=True, help="Do not load the demo data on a fresh database.")
+def serve(host: str | None, port: int | None, workers: int | None, no_demo: bool) -> None:
+    """Migrate, seed reference data (and demo data on a fresh database), then serve."""
+    import uvicorn
+
+    from backend import seed
+
+    settings = load_settings()
+    settings = dataclasses.replace(
+        settings,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+    )
+    configure_logging(log_format=settings.log_format, level=settings.log_level)
+    with database_url(settings) as (url, _fresh):
+        migrate.upgrade(url)
+        settings = settings.with_database_url(url)
+        report = asyncio.run(seed.on_start(settings, demo=not no_demo and not settings.production))
+        for line in report:
+            click.echo(line, err=True)
+        # workers re-read the environment; hand them the database this process started
+        os.environ["DATABASE_URL"] = url
+        click.echo(
+            f"serving on http://{settings.host}:{settings.port} "
+            f"(API docs at /schema, {settings.workers} worker(s))",
+            err=True,
+        )
+        uvicorn.run(
+            "backend.asgi:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_config=None,
+            access_log=False,
+            server_header=False,
+            proxy_headers=False,
+        )
+
+
+@main.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command()
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Upgrade the schema (to head by default)."""
+    with database_url(load_settings()) as (url, _):
+        migrate.upgrade(url, revision)
+        click.echo(f"database at {_current(url)}")
+
+
+@db.command()
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    """Downgrade the schema to REVISION (`base` removes everything)."""
+    with database_url(load_settings()) as (url, _):
+        migrate.downgrade(url, revision)
+        click.echo(f"database at {_current(url) or 'base'}")
+
+
+@db.command()
+def current() -> None:
+    """Show the schema's revision and the code's head."""
+    with database_url(load_settings()) as (url, _):
+        click.echo(f"database: {_current(url) or 'base (empty)'}")
+        click.echo(f"code head: {migrate.head_revision()}")
+
+
+@db.command()
+def check() -> None:
+    """Fail when the models and the migrations disagree."""
+    with database_url(load_settings()) as (url, _):
+        migrate.check(url)
+        click.echo("models and migrations agree")
+
+
+def _current(url: str) -> str | None:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    async def read() -> str | None:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                return await migrate.current_revision(connection)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+@main.command("seed")
+@click.option("--demo", is_flag=True, help="Also load the demo programme and accounts.")
+@click.option(
+    "--password", default="demo-password", show_default=True, help="Demo accounts' password."
+)
+def seed_command(demo: bool, password: str) -> None:
+    """Load reference data (safe to run again); with --demo, the demo data too."""
+    from backend import seed
+
+    settings = load_settings()
+    with database_url(settings) as (url, _):
+        migrate.upgrade(url)
+        report = asyncio.run(
+            seed.run(settings.with_database_url(url), demo=demo, password=password)
+        )
+        for line in report:
+            click.echo(line)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Database wiring: the declarative base, the engine, and one transaction per request."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """The engine and the session factory the app hands to each request."""
+
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args={"server_settings": {"application_name": "scorecard", "timezone": "UTC"}},
+    )
+
+
+def open_database(url: str) -> Database:
+    engine = create_engine(url)
+    return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+
+
+async def provide_db(state: State) -> AsyncIterator[AsyncSession]:
+    """One session and one transaction per request, committed before the response is sent.
+
+    Litestar closes this generator after the handler has built its response and before the
+    response goes out, so a failed commit raises and becomes an error response, never a 2xx.
+    """
+    database: Database = state.database
+    async with database.sessionmaker() as session, session.begin():
+        yield session
+
+
+# The request's session, as route handlers declare it: `db: DbSession`.
+DbSession = NamedDependency[AsyncSession]

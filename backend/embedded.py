@@ -1,0 +1,49 @@
+"""The embedded PostgreSQL (the pgserver package) used when no DATABASE_URL is given."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from backend.settings import asyncpg_url
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    """The embedded PostgreSQL could not be started."""
+
+
+class EmbeddedPostgres:
+    """A PostgreSQL 16 server whose data lives under the data dir; reused across starts.
+
+    The server keeps running while this process holds it and stops when the process exits.
+    """
+
+    def __init__(self, pgdata: Path) -> None:
+        self.pgdata = pgdata.resolve()
+        self.fresh = not (self.pgdata / "PG_VERSION").exists()
+        self._server = None
+
+    def start(self) -> str:
+        """Start (or join) the server and return an asyncpg URL for its `postgres` database."""
+        try:
+            import pgserver
+
+            self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+            self._server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
+            uri = self._server.get_uri()
+        except Exception as exc:  # pgserver raises a mix of subprocess, OS and assertion errors
+            raise EmbeddedDatabaseError(
+                f"could not start the embedded PostgreSQL in {self.pgdata}: {exc}. "
+                f"Check that the folder is writable and not used by another PostgreSQL version, "
+                f"see {self.pgdata / 'log'}, or set DATABASE_URL to use an existing server."
+            ) from exc
+        url = asyncpg_url(uri)
+        assert url is not None
+        return url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.cleanup()
+            self._server = None

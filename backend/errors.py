@@ -1,0 +1,199 @@
+"""Domain errors with stable codes, and the one place that renders every error as problem+json."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+import msgspec
+import structlog
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+PROBLEM_JSON = "application/problem+json"
+
+log = structlog.get_logger("backend.errors")
+
+
+class FieldError(msgspec.Struct, omit_defaults=True):
+    """One problem with one input field."""
+
+    field: str | None
+    message: str
+    code: str | None = None
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    """RFC 9457 problem details with a stable `code` a client can switch on."""
+
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str | None = None
+    field: str | None = None
+    errors: list[FieldError] | None = None
+    request_id: str | None = None
+
+
+class DomainError(Exception):
+    """An error the product explains to its caller; subclasses fix `code` and `status`."""
+
+    code: ClassVar[str] = "error"
+    status: ClassVar[int] = 400
+    title: ClassVar[str] = "Request could not be completed"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        field: str | None = None,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.field = field
+        self.errors = errors
+        self.headers = headers or {}
+
+
+class InvalidInput(DomainError):
+    code, status, title = "request.invalid", 400, "Invalid input"
+
+
+class NotFound(DomainError):
+    code, status, title = "not_found", 404, "Not found"
+
+
+class Conflict(DomainError):
+    code, status, title = "conflict", 409, "Conflict with the stored state"
+
+
+class ServiceUnavailable(DomainError):
+    code, status, title = "server.unavailable", 503, "Service temporarily unavailable"
+
+
+# Framework exceptions keep Litestar's status; these are the codes clients see for them.
+_HTTP_CODES: dict[int, tuple[str, str]] = {
+    400: ("request.malformed", "Malformed request"),
+    401: ("auth.unauthenticated", "Authentication required"),
+    403: ("auth.forbidden", "Not allowed"),
+    404: ("not_found", "Not found"),
+    405: ("request.method_not_allowed", "Method not allowed"),
+    413: ("request.too_large", "Request body too large"),
+    415: ("request.unsupported_media_type", "Unsupported media type"),
+    426: ("protocol.unsupported", "Upgrade required"),
+    429: ("request.throttled", "Too many requests"),
+    503: ("server.unavailable", "Service temporarily unavailable"),
+}
+
+_MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+
+
+def problem_response(
+    request: Request | None, problem: Problem, headers: dict[str, str]
+) -> Response:
+    if request is not None:
+        problem.request_id = request.scope.get("state", {}).get("request_id")
+    return Response(
+        content=msgspec.json.encode(problem),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _problem(status: int, code: str, title: str, detail: str | None, **extra: Any) -> Problem:
+    return Problem(
+        type=f"urn:scorecard:problem:{code}",
+        title=title,
+        status=status,
+        code=code,
+        detail=detail,
+        **extra,
+    )
+
+
+def _validation_errors(exc: ValidationException) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", "invalid value"))
+        field = item.get("key")
+        match = _MSGSPEC_PATH.search(message)
+        if match:
+            message = message[: match.start()]
+            path = match.group("path").lstrip(".")
+            field = path or field
+        errors.append(FieldError(field=str(field) if field else None, message=message))
+    return errors
+
+
+def handle_domain_error(request: Request, exc: DomainError) -> Response:
+    problem = _problem(
+        exc.status, exc.code, exc.title, exc.detail, field=exc.field, errors=exc.errors
+    )
+    return problem_response(request, problem, exc.headers)
+
+
+def handle_http_exception(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if status >= 500:
+        return handle_unexpected(request, exc)
+    code, title = _HTTP_CODES.get(status, ("request.error", "Request failed"))
+    errors: list[FieldError] | None = None
+    if isinstance(exc, ValidationException):
+        code, title = "request.invalid", "Invalid input"
+        errors = _validation_errors(exc) or None
+    detail = exc.detail if exc.detail and exc.detail != title else None
+    if errors and detail and _MSGSPEC_PATH.search(detail):
+        detail = errors[0].message
+    problem = _problem(
+        status, code, title, detail, field=errors[0].field if errors else None, errors=errors
+    )
+    return problem_response(request, problem, dict(exc.headers or {}))
+
+
+def handle_unexpected(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    ):
+        log.warning("database unavailable", error=type(exc).__name__)
+        problem = _problem(
+            503,
+            "server.unavailable",
+            "Service temporarily unavailable",
+            "The database is not reachable; nothing was stored. Retry later.",
+        )
+        return problem_response(request, problem, {"Retry-After": "5"})
+    log.exception("unhandled error", path=request.url.path)
+    problem = _problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "server.error",
+        "Internal server error",
+        "The server failed to process the request; nothing was stored.",
+    )
+    return problem_response(request, problem, {})
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: handle_domain_error,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}
+
+__all__ = [
+    "EXCEPTION_HANDLERS",
+    "Conflict",
+    "DomainError",
+    "FieldError",
+    "InvalidInput",
+    "MediaType",
+    "NotFound",
+    "Problem",
+    "ServiceUnavailable",
+]

@@ -1,0 +1,34 @@
+"""Reference data every install needs, and the demo programme for trying the product."""
+
+from __future__ import annotations
+
+from backend.areas import service as areas
+from backend.db import open_database
+from backend.settings import Settings
+
+# Printed at the end of every demo seed; demo data is never loaded in production.
+DEMO_PASSWORD = "demo-password"  # noqa: S105
+
+
+async def run(settings: Settings, *, demo: bool, password: str) -> list[str]:
+    """Seed reference data, and the demo data when asked; returns lines to print."""
+    assert settings.database_url is not None
+    database = open_database(settings.database_url)
+    try:
+        async with database.sessionmaker() as db, db.begin():
+            count = await areas.seed_reference(db)
+            report = [f"reference data: {count} areas (aimags, the capital and its districts)"]
+            if demo:
+                report += await _seed_demo(db, password=password)
+        return report
+    finally:
+        await database.dispose()
+
+
+async def on_start(settings: Settings, *, demo: bool) -> list[str]:
+    """What `serve` seeds: reference data always, demo data on a database with no accounts."""
+    return await run(settings, demo=demo, password=DEMO_PASSWORD)
+
+
+async def _seed_demo(db, *, password: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return []

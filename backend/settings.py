@@ -1,0 +1,150 @@
+"""Service configuration: one frozen object, built once from the environment and passed in."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "production")
+LOG_FORMATS = ("text", "json")
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Request limits the server enforces and documents."""
+
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_push_mutations: int = 500
+    max_page_size: int = 1000
+    default_page_size: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    environment: str = "development"
+    database_url: str | None = None
+    data_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_format: str = "text"
+    log_level: str = "INFO"
+    jwt_issuer: str = "scorecard"
+    jwt_audience: str = "scorecard-api"
+    jwt_signing_key_file: Path | None = None
+    jwt_verify_key_files: tuple[Path, ...] = ()
+    access_token_minutes: int = 15
+    refresh_token_days: int = 45
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def embedded_database(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def embedded_pgdata(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    @property
+    def jwt_key_dir(self) -> Path:
+        return self.data_dir / "jwt"
+
+    def with_database_url(self, url: str) -> Settings:
+        return dataclasses.replace(self, database_url=url)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the documented environment variables; raise SettingsError on a bad value."""
+        env = os.environ if env is None else env
+        reader = _Reader(env)
+        settings = cls(
+            environment=reader.choice("SCORECARD_ENV", "development", ENVIRONMENTS),
+            database_url=asyncpg_url(env.get("DATABASE_URL") or None),
+            data_dir=Path(env.get("SCORECARD_DATA_DIR") or "var"),
+            host=env.get("SCORECARD_HOST") or "127.0.0.1",
+            port=reader.integer("SCORECARD_PORT", 8000, low=1, high=65535),
+            workers=reader.integer("SCORECARD_WORKERS", 1, low=1, high=64),
+            log_format=reader.choice("SCORECARD_LOG_FORMAT", "text", LOG_FORMATS),
+            log_level=reader.choice(
+                "SCORECARD_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")
+            ),
+            jwt_issuer=env.get("SCORECARD_JWT_ISSUER") or "scorecard",
+            jwt_audience=env.get("SCORECARD_JWT_AUDIENCE") or "scorecard-api",
+            jwt_signing_key_file=reader.path("SCORECARD_JWT_SIGNING_KEY_FILE"),
+            jwt_verify_key_files=reader.paths("SCORECARD_JWT_VERIFY_KEY_FILES"),
+            access_token_minutes=reader.integer(
+                "SCORECARD_ACCESS_TOKEN_MINUTES", 15, low=1, high=24 * 60
+            ),
+            refresh_token_days=reader.integer("SCORECARD_REFRESH_TOKEN_DAYS", 45, low=1, high=365),
+            limits=Limits(
+                max_body_bytes=reader.integer(
+                    "SCORECARD_MAX_BODY_BYTES", Limits.max_body_bytes, low=1024, high=1 << 30
+                ),
+                max_push_mutations=reader.integer(
+                    "SCORECARD_MAX_PUSH_MUTATIONS", Limits.max_push_mutations, low=1, high=10_000
+                ),
+                max_page_size=reader.integer(
+                    "SCORECARD_MAX_PAGE_SIZE", Limits.max_page_size, low=10, high=10_000
+                ),
+            ),
+        )
+        if settings.production:
+            if settings.database_url is None:
+                raise SettingsError("DATABASE_URL is required when SCORECARD_ENV=production")
+            if settings.jwt_signing_key_file is None:
+                raise SettingsError(
+                    "SCORECARD_JWT_SIGNING_KEY_FILE is required when SCORECARD_ENV=production"
+                )
+        return settings
+
+
+def asyncpg_url(url: str | None) -> str | None:
+    """Accept the usual postgres:// spellings and point them at the asyncpg driver."""
+    if url is None:
+        return None
+    for prefix in ("postgres://", "postgresql://", "postgresql+asyncpg://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    raise SettingsError("DATABASE_URL must be a postgresql:// URL")
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    env: Mapping[str, str]
+
+    def integer(self, name: str, default: int, *, low: int, high: int) -> int:
+        raw = self.env.get(name)
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+        if not low <= value <= high:
+            raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+        return value
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        raw = self.env.get(name) or default
+        if raw not in choices:
+            raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+        return raw
+
+    def path(self, name: str) -> Path | None:
+        raw = self.env.get(name)
+        return Path(raw) if raw else None
+
+    def paths(self, name: str) -> tuple[Path, ...]:
+        raw = self.env.get(name) or ""
+        return tuple(Path(part) for part in raw.split(",") if part.strip())

@@ -1,0 +1,122 @@
+"""Test fixtures: a migrated PostgreSQL, rollback isolation per test, an HTTP client on the app.
+
+The server is TEST_DATABASE_URL when set, else an embedded PostgreSQL under var/test-pgdata.
+Each test session migrates and seeds a template database once; the tests' database and every
+database handed to a concurrency test are copies of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+import pytest_asyncio
+from litestar import Litestar
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend import migrate
+from backend.app import create_app
+from backend.areas import service as areas
+from backend.db import Database, create_engine, open_database
+from backend.settings import Settings
+from tests.support import databases
+from tests.support.http import serve
+
+
+async def _seed_reference(url: str) -> None:
+    database = open_database(url)
+    try:
+        async with database.sessionmaker() as session, session.begin():
+            await areas.seed_reference(session)
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    url, embedded = databases.server_url(os.environ.get("TEST_DATABASE_URL"))
+    yield url
+    if embedded is not None:
+        embedded.stop()
+
+
+@pytest.fixture(scope="session")
+def template_database(server_url: str) -> Iterator[str]:
+    """A database at the migration head with reference data; only ever copied."""
+    name = databases.new_name("scorecard_tpl")
+    url = databases.create_database(server_url, name)
+    try:
+        migrate.upgrade(url)
+        asyncio.run(_seed_reference(url))
+        yield name
+    finally:
+        databases.drop_database(server_url, name)
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: str, template_database: str) -> Iterator[str]:
+    name = databases.new_name("scorecard_test")
+    url = databases.create_database(server_url, name, template=template_database)
+    yield url
+    databases.drop_database(server_url, name)
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"))
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def engine(database_url: str):  # type: ignore[no-untyped-def]
+    engine = create_engine(database_url, pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def database(engine) -> AsyncIterator[Database]:  # type: ignore[no-untyped-def]
+    """The app's database for one test: all of it runs in an outer transaction, rolled back."""
+    async with engine.connect() as connection:
+        outer = await connection.begin()
+        sessionmaker = async_sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        yield Database(engine, sessionmaker)
+        await outer.rollback()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def db(database: Database) -> AsyncIterator[AsyncSession]:
+    """A session inside the test's rolled-back transaction, for arranging and asserting."""
+    async with database.sessionmaker() as session:
+        yield session
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database) -> Litestar:
+    return create_app(settings, database=database)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    async with serve(app) as client:
+        yield client
+
+
+@pytest.fixture
+def committed_database_url(server_url: str, template_database: str) -> Iterator[str]:
+    """A database of the test's own whose transactions really commit (concurrency tests)."""
+    name = databases.new_name("scorecard_commit")
+    url = databases.create_database(server_url, name, template=template_database)
+    yield url
+    databases.drop_database(server_url, name)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def committed_database(committed_database_url: str) -> AsyncIterator[Database]:
+    database = open_database(committed_database_url)
+    yield database
+    await database.dispose()

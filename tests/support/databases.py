@@ -1,0 +1,69 @@
+"""Creating and dropping throwaway databases on the test server."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from backend.embedded import EmbeddedPostgres
+from backend.settings import asyncpg_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def server_url(env_url: str | None) -> tuple[str, EmbeddedPostgres | None]:
+    """The admin URL of the test server: TEST_DATABASE_URL, else an embedded one under var/."""
+    if env_url:
+        url = asyncpg_url(env_url)
+        assert url is not None
+        return url, None
+    embedded = EmbeddedPostgres(ROOT / "var" / "test-pgdata")
+    return embedded.start(), embedded
+
+
+def with_database(url: str, name: str) -> str:
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def _plain_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _admin(url: str, *statements: str) -> None:
+    connection = await asyncpg.connect(_plain_dsn(url))
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def new_name(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(4)}"
+
+
+def create_database(admin_url: str, name: str, *, template: str | None = None) -> str:
+    clause = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
+    asyncio.run(_admin(admin_url, f'CREATE DATABASE "{name}"{clause}'))
+    return with_database(admin_url, name)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    asyncio.run(_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _fetch_tables(url: str) -> set[str]:
+    connection = await asyncpg.connect(_plain_dsn(url))
+    try:
+        rows = await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return {row["tablename"] for row in rows}
+    finally:
+        await connection.close()
+
+
+def tables(url: str) -> set[str]:
+    return asyncio.run(_fetch_tables(url))
