@@ -25,10 +25,10 @@ def load_settings() -> Settings:
 
 
 @contextmanager
-def database_url(settings: Settings) -> Iterator[tuple[str, bool]]:
-    """Yield (url, fresh): DATABASE_URL as given, or the embedded server under the data dir."""
+def database_url(settings: Settings) -> Iterator[str]:
+    """Yield DATABASE_URL as given, or the URL of the embedded server under the data dir."""
     if settings.database_url is not None:
-        yield settings.database_url, False
+        yield settings.database_url
         return
     embedded = EmbeddedPostgres(settings.embedded_pgdata)
     try:
@@ -37,7 +37,7 @@ def database_url(settings: Settings) -> Iterator[tuple[str, bool]]:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"embedded PostgreSQL running with its data in {embedded.pgdata}", err=True)
     try:
-        yield url, embedded.fresh
+        yield url
     finally:
         embedded.stop()
 
@@ -72,8 +72,8 @@ def serve(host: str | None, port: int | None, workers: int | None, no_demo: bool
         workers=workers or settings.workers,
     )
     configure_logging(log_format=settings.log_format, level=settings.log_level)
-    with database_url(settings) as (url, _fresh):
-        migrate.upgrade(url)
+    with database_url(settings) as url:
+        _upgrade_and_say(url)
         settings = settings.with_database_url(url)
         report = asyncio.run(seed.on_start(settings, demo=not no_demo and not settings.production))
         for line in report:
@@ -107,7 +107,7 @@ def db() -> None:
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
     """Upgrade the schema (to head by default)."""
-    with database_url(load_settings()) as (url, _):
+    with database_url(load_settings()) as url:
         migrate.upgrade(url, revision)
         click.echo(f"database at {_current(url)}")
 
@@ -116,7 +116,7 @@ def upgrade(revision: str) -> None:
 @click.argument("revision")
 def downgrade(revision: str) -> None:
     """Downgrade the schema to REVISION (`base` removes everything)."""
-    with database_url(load_settings()) as (url, _):
+    with database_url(load_settings()) as url:
         migrate.downgrade(url, revision)
         click.echo(f"database at {_current(url) or 'base'}")
 
@@ -124,7 +124,7 @@ def downgrade(revision: str) -> None:
 @db.command()
 def current() -> None:
     """Show the schema's revision and the code's head."""
-    with database_url(load_settings()) as (url, _):
+    with database_url(load_settings()) as url:
         click.echo(f"database: {_current(url) or 'base (empty)'}")
         click.echo(f"code head: {migrate.head_revision()}")
 
@@ -132,9 +132,19 @@ def current() -> None:
 @db.command()
 def check() -> None:
     """Fail when the models and the migrations disagree."""
-    with database_url(load_settings()) as (url, _):
+    with database_url(load_settings()) as url:
         migrate.check(url)
         click.echo("models and migrations agree")
+
+
+def _upgrade_and_say(url: str) -> None:
+    before = _current(url)
+    migrate.upgrade(url)
+    after = _current(url)
+    if before == after:
+        click.echo(f"database schema at {after}", err=True)
+    else:
+        click.echo(f"database schema upgraded: {before or 'empty'} -> {after}", err=True)
 
 
 def _current(url: str) -> str | None:
@@ -161,8 +171,8 @@ def seed_command(demo: bool, password: str) -> None:
     from backend import seed
 
     settings = load_settings()
-    with database_url(settings) as (url, _):
-        migrate.upgrade(url)
+    with database_url(settings) as url:
+        _upgrade_and_say(url)
         report = asyncio.run(
             seed.run(settings.with_database_url(url), demo=demo, password=password)
         )

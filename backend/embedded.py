@@ -22,7 +22,6 @@ class EmbeddedPostgres:
 
     def __init__(self, pgdata: Path) -> None:
         self.pgdata = pgdata.resolve()
-        self.fresh = not (self.pgdata / "PG_VERSION").exists()
         self._server = None
 
     def start(self) -> str:

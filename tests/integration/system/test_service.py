@@ -5,10 +5,10 @@ import pytest
 from httpx import AsyncClient
 from litestar import Litestar, post
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import JSONBody
 
 from backend.app import create_app
-from backend.db import open_database
+from backend.db import DbSession, open_database
 from backend.settings import Limits, Settings
 from tests.support.http import serve
 
@@ -75,7 +75,7 @@ class Echo(msgspec.Struct):
 
 
 @post("/test/echo", opt={"access": "public"})
-async def echo(data: Echo) -> Echo:
+async def echo(data: JSONBody[Echo]) -> Echo:
     return data
 
 
@@ -136,7 +136,7 @@ async def test_large_responses_are_gzipped(client: AsyncClient) -> None:
 
 
 @post("/test/probe", opt={"access": "public"})
-async def write_probe(db: AsyncSession) -> dict[str, str]:
+async def write_probe(db: DbSession) -> dict[str, str]:
     # the deferred unique constraint only fails at COMMIT, after the handler returned
     await db.execute(text("INSERT INTO commit_probe (id) VALUES (1), (1)"))
     return {"stored": "yes"}
