@@ -4,8 +4,8 @@ import msgspec
 import pytest
 from httpx import AsyncClient
 from litestar import Litestar, post
-from sqlalchemy import text
 from litestar.params import JSONBody
+from sqlalchemy import text
 
 from backend.app import create_app
 from backend.db import DbSession, open_database
