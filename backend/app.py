@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
@@ -13,13 +14,18 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from backend import __version__
+from backend.auth import routes as auth_routes
+from backend.auth.keys import load_keys
+from backend.auth.policy import enforce_access, provide_principal
+from backend.auth.tokens import TokenIssuer
 from backend.db import Database, open_database, provide_db
 from backend.errors import EXCEPTION_HANDLERS
 from backend.logs import RequestContext
 from backend.settings import Settings
 from backend.system.routes import health, ready
+from backend.users import routes as user_routes
 
-ROUTE_HANDLERS = [health, ready]
+ROUTE_HANDLERS = [health, ready, *auth_routes.ROUTES, *user_routes.ROUTES]
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> Litestar:
@@ -39,7 +45,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
     app = Litestar(
         route_handlers=ROUTE_HANDLERS,
         lifespan=[] if database is not None else [open_database_for_lifespan],
-        dependencies={"db": Provide(provide_db)},
+        dependencies={
+            "db": Provide(provide_db),
+            "principal": Provide(provide_principal, sync_to_thread=False),
+        },
+        guards=[enforce_access],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=settings.limits.max_body_bytes,
         compression_config=CompressionConfig(
@@ -51,10 +61,21 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
-        state=State({"settings": settings, "database": database}),
+        state=State(
+            {"settings": settings, "database": database, "tokens": _token_issuer(settings)}
+        ),
         logging_config=None,
         debug=False,
     )
     # Outermost layer, so that 404s and errors raised before routing carry a request id too.
     app.asgi_handler = RequestContext(app.asgi_handler)
     return app
+
+
+def _token_issuer(settings: Settings) -> TokenIssuer:
+    return TokenIssuer(
+        keys=load_keys(settings),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        lifetime=timedelta(minutes=settings.access_token_minutes),
+    )

@@ -12,7 +12,10 @@ from contextlib import contextmanager
 import click
 
 from backend import __version__, migrate
+from backend.auth.models import Role
+from backend.db import open_database
 from backend.embedded import EmbeddedDatabaseError, EmbeddedPostgres
+from backend.errors import DomainError
 from backend.logs import configure_logging
 from backend.settings import Settings, SettingsError
 
@@ -178,6 +181,63 @@ def seed_command(demo: bool, password: str) -> None:
         )
         for line in report:
             click.echo(line)
+
+
+@main.group()
+def user() -> None:
+    """Accounts."""
+
+
+@user.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True, help="At least 8 characters.")
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
+@click.option("--display-name", help="Defaults to the username.")
+@click.option("--area", "areas", multiple=True, help="Area code in scope (repeatable).")
+@click.option("--facility", "facilities", multiple=True, help="Facility id in scope (repeatable).")
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    display_name: str | None,
+    areas: tuple[str, ...],
+    facilities: tuple[str, ...],
+) -> None:
+    """Create an account (the first admin, or any other)."""
+    import msgspec
+
+    from backend.users import service as users
+    from backend.users.schemas import UserCreate
+
+    try:
+        data = msgspec.convert(
+            {
+                "username": username,
+                "password": password,
+                "role": role,
+                "display_name": display_name or username,
+                "area_codes": list(areas),
+                "facility_ids": list(facilities),
+            },
+            UserCreate,
+        )
+    except msgspec.ValidationError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+    async def create(url: str) -> str:
+        database = open_database(url)
+        try:
+            async with database.sessionmaker() as db, db.begin():
+                created = await users.create(db, data=data, by=None)
+                return f"created {created.role} {created.username} ({created.id})"
+        except DomainError as exc:
+            raise click.ClickException(f"{exc.detail} [{exc.code}]") from exc
+        finally:
+            await database.dispose()
+
+    with database_url(load_settings()) as url:
+        _upgrade_and_say(url)
+        click.echo(asyncio.run(create(url)))
 
 
 if __name__ == "__main__":

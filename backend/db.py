@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Annotated
 
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+from backend.errors import DomainError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -23,6 +27,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# A primary key the server makes (records a tablet creates carry the tablet's own UUID instead).
+ServerUuid = Annotated[
+    uuid.UUID, mapped_column(primary_key=True, server_default=text("gen_random_uuid()"))
+]
 
 
 class Base(DeclarativeBase):
@@ -62,8 +72,18 @@ async def provide_db(state: State) -> AsyncIterator[AsyncSession]:
     response goes out, so a failed commit raises and becomes an error response, never a 2xx.
     """
     database: Database = state.database
-    async with database.sessionmaker() as session, session.begin():
-        yield session
+    async with database.sessionmaker() as session:
+        transaction = await session.begin()
+        try:
+            yield session
+        except DomainError as error:
+            await (transaction.commit() if error.keeps_writes else transaction.rollback())
+            raise
+        except BaseException:
+            await transaction.rollback()
+            raise
+        else:
+            await transaction.commit()
 
 
 # The request's session, as route handlers declare it: `db: DbSession`.

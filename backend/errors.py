@@ -44,6 +44,8 @@ class DomainError(Exception):
     code: ClassVar[str] = "error"
     status: ClassVar[int] = 400
     title: ClassVar[str] = "Request could not be completed"
+    # True for refusals whose writes must stand, e.g. the audit row of a failed login
+    keeps_writes: ClassVar[bool] = False
 
     def __init__(
         self,

@@ -1,8 +1,10 @@
 """Every model module, imported once so that Base.metadata is complete (Alembic, tests)."""
 
 from backend.areas import models as areas
+from backend.auth import models as auth
 from backend.db import Base
+from backend.facilities import models as facilities
 
 metadata = Base.metadata
 
-__all__ = ["areas", "metadata"]
+__all__ = ["areas", "auth", "facilities", "metadata"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backend import demo as demo_data
 from backend.areas import service as areas
 from backend.db import open_database
 from backend.settings import Settings
@@ -19,7 +20,7 @@ async def run(settings: Settings, *, demo: bool, password: str) -> list[str]:
             count = await areas.seed_reference(db)
             report = [f"reference data: {count} areas (aimags, the capital and its districts)"]
             if demo:
-                report += await _seed_demo(db, password=password)
+                report += await demo_data.seed(db, password=password)
         return report
     finally:
         await database.dispose()
@@ -27,8 +28,11 @@ async def run(settings: Settings, *, demo: bool, password: str) -> list[str]:
 
 async def on_start(settings: Settings, *, demo: bool) -> list[str]:
     """What `serve` seeds: reference data always, demo data on a database with no accounts."""
-    return await run(settings, demo=demo, password=DEMO_PASSWORD)
-
-
-async def _seed_demo(db, *, password: str) -> list[str]:  # type: ignore[no-untyped-def]
-    return []
+    assert settings.database_url is not None
+    database = open_database(settings.database_url)
+    try:
+        async with database.sessionmaker() as db, db.begin():
+            fresh = not await demo_data.has_accounts(db)
+    finally:
+        await database.dispose()
+    return await run(settings, demo=demo and fresh, password=DEMO_PASSWORD)

@@ -1,0 +1,74 @@
+"""Turning a bearer token into a Principal, checked against the database on every request."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from sqlalchemy import exists, func, select
+
+from backend.auth.models import Device, RefreshToken, Role, User, UserArea, UserFacility
+from backend.auth.policy import Principal, Unauthenticated
+from backend.auth.tokens import InvalidToken, TokenIssuer
+from backend.db import Database
+
+
+def bearer_token(connection: ASGIConnection) -> str:
+    header = connection.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated()
+    return token.strip()
+
+
+async def authenticate(connection: ASGIConnection) -> Principal:
+    """Verify the token, then that its user is active, its device not revoked, its session live."""
+    issuer: TokenIssuer = connection.app.state.tokens
+    try:
+        claims = issuer.verify(bearer_token(connection))
+    except InvalidToken:
+        raise Unauthenticated("The access token is invalid or expired.") from None
+
+    device_revoked = (
+        select(Device.revoked_at.is_not(None))
+        .where(Device.id == claims.device_id)
+        .scalar_subquery()
+        if claims.device_id
+        else None
+    )
+    session_live = exists().where(
+        RefreshToken.family_id == claims.session_id, RefreshToken.revoked_at.is_(None)
+    )
+    query = select(
+        User.username,
+        User.role,
+        User.active,
+        func.array(select(UserArea.area_code).where(UserArea.user_id == User.id).scalar_subquery()),
+        func.array(
+            select(UserFacility.facility_id)
+            .where(UserFacility.user_id == User.id)
+            .scalar_subquery()
+        ),
+        session_live,
+        device_revoked if device_revoked is not None else select(False).scalar_subquery(),
+    ).where(User.id == claims.user_id)
+
+    database: Database = connection.app.state.database
+    async with database.sessionmaker() as session:
+        row = (await session.execute(query)).one_or_none()
+    if row is None:
+        raise Unauthenticated("The access token is invalid or expired.")
+    username, role, active, area_codes, facility_ids, live, revoked = row
+    if not active:
+        raise Unauthenticated("This account is deactivated.")
+    if revoked or revoked is None:
+        raise Unauthenticated("This device has been revoked.")
+    if not live:
+        raise Unauthenticated("This session has ended; sign in again.")
+    return Principal(
+        user_id=claims.user_id,
+        username=username,
+        role=Role(role),
+        device_id=claims.device_id,
+        session_id=claims.session_id,
+        area_codes=tuple(area_codes),
+        facility_ids=tuple(facility_ids),
+    )

@@ -1,0 +1,185 @@
+"""The demo programme: two MASAM areas, a handful of facilities and the five demo accounts."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.areas.models import Area
+from backend.auth.models import Role, User
+from backend.facilities.models import Facility
+from backend.users import service as users
+from backend.users.schemas import UserCreate
+
+# Soums of Uvs and khoroos of Songinokhairkhan that the demo facilities stand in.
+DEMO_AREAS = [
+    ("MN-046-ULG", "soum", "MN-046", "Улаангом", "Ulaangom"),
+    ("MN-046-TES", "soum", "MN-046", "Тэс", "Tes"),
+    ("MN-1-SK-20", "khoroo", "MN-1-SK", "Сонгинохайрхан 20-р хороо", "Songinokhairkhan khoroo 20"),
+    ("MN-1-SK-32", "khoroo", "MN-1-SK", "Сонгинохайрхан 32-р хороо", "Songinokhairkhan khoroo 32"),
+]
+
+# Fixed ids, so that a second demo seed finds the same facilities.
+DEMO_FACILITIES = [
+    (
+        "5c0a1e00-0000-4000-8000-000000000001",
+        "school",
+        "MN-046-ULG",
+        "Улаангом сумын 1-р сургууль",
+        "Ulaangom School No. 1",
+        "SCH-046-001",
+        False,
+    ),
+    (
+        "5c0a1e00-0000-4000-8000-000000000002",
+        "school",
+        "MN-046-TES",
+        "Тэс сумын ерөнхий боловсролын сургууль",
+        "Tes Soum Secondary School",
+        "SCH-046-014",
+        False,
+    ),
+    (
+        "5c0a1e00-0000-4000-8000-000000000003",
+        "soum_health_centre",
+        "MN-046-TES",
+        "Тэс сумын эрүүл мэндийн төв",
+        "Tes Soum Health Centre",
+        "HC-046-014",
+        True,
+    ),
+    (
+        "5c0a1e00-0000-4000-8000-000000000004",
+        "pharmacy",
+        "MN-046-ULG",
+        "Увс Эм хангамж эмийн сан",
+        "Uvs Pharmacy Supply",
+        "PH-046-003",
+        True,
+    ),
+    (
+        "5c0a1e00-0000-4000-8000-000000000005",
+        "school",
+        "MN-1-SK-20",
+        "Сонгинохайрхан дүүргийн 67-р сургууль",
+        "Songinokhairkhan School No. 67",
+        "SCH-1-SK-067",
+        False,
+    ),
+    (
+        "5c0a1e00-0000-4000-8000-000000000006",
+        "family_health_centre",
+        "MN-1-SK-32",
+        "Сонгинохайрхан 32-р хорооны өрхийн эрүүл мэндийн төв",
+        "Khoroo 32 Family Health Centre",
+        "FHC-1-SK-032",
+        True,
+    ),
+    (
+        "5c0a1e00-0000-4000-8000-000000000007",
+        "pharmacy",
+        "MN-1-SK-32",
+        "Энх-Эм эмийн сан",
+        "Enkh-Em Pharmacy",
+        "PH-1-SK-118",
+        True,
+    ),
+]
+
+DEMO_PROGRAMME_AREAS = ["MN-046", "MN-1-SK"]
+DEMO_PROVIDER_FACILITY = uuid.UUID("5c0a1e00-0000-4000-8000-000000000003")
+
+DEMO_ACCOUNTS = [
+    ("demo_admin", "Demo administrator", Role.ADMIN, [], []),
+    (
+        "demo_coordinator",
+        "Demo coordinator (Uvs, Songinokhairkhan)",
+        Role.COORDINATOR,
+        DEMO_PROGRAMME_AREAS,
+        [],
+    ),
+    ("demo_facilitator", "Demo facilitator", Role.FACILITATOR, DEMO_PROGRAMME_AREAS, []),
+    ("demo_monitor", "Demo community monitor (Uvs)", Role.MONITOR, ["MN-046"], []),
+    (
+        "demo_provider",
+        "Demo provider (Tes Soum Health Centre)",
+        Role.PROVIDER,
+        [],
+        [DEMO_PROVIDER_FACILITY],
+    ),
+]
+
+
+async def _seed_areas(db: AsyncSession) -> None:
+    parents = {
+        code: lineage
+        for code, lineage in await db.execute(
+            select(Area.code, Area.lineage).where(Area.code.in_({a[2] for a in DEMO_AREAS}))
+        )
+    }
+    rows = [
+        {
+            "code": code,
+            "level": level,
+            "parent_code": parent,
+            "name_mn": mn,
+            "name_en": en,
+            "lineage": [*parents[parent], code],
+        }
+        for code, level, parent, mn, en in DEMO_AREAS
+    ]
+    await db.execute(insert(Area).values(rows).on_conflict_do_nothing(index_elements=[Area.code]))
+
+
+async def _seed_facilities(db: AsyncSession) -> None:
+    rows = [
+        {
+            "id": uuid.UUID(fid),
+            "type": kind,
+            "area_code": area,
+            "name_mn": mn,
+            "name_en": en,
+            "registry_code": registry,
+            "insurance_contracted": contracted,
+        }
+        for fid, kind, area, mn, en, registry, contracted in DEMO_FACILITIES
+    ]
+    await db.execute(
+        insert(Facility).values(rows).on_conflict_do_nothing(index_elements=[Facility.id])
+    )
+
+
+async def seed(db: AsyncSession, *, password: str) -> list[str]:
+    """Load the demo programme; accounts that exist already are left as they are."""
+    await _seed_areas(db)
+    await _seed_facilities(db)
+    report = [
+        f"demo data: {len(DEMO_FACILITIES)} facilities in Uvs and Songinokhairkhan",
+        "demo accounts:",
+    ]
+    for username, display_name, role, area_codes, facility_ids in DEMO_ACCOUNTS:
+        exists = await db.scalar(select(User.id).where(User.username == username))
+        if exists is None:
+            await users.create(
+                db,
+                data=UserCreate(
+                    username=username,
+                    display_name=display_name,
+                    role=role,
+                    password=password,
+                    area_codes=area_codes,
+                    facility_ids=facility_ids,
+                ),
+                by=None,
+            )
+            report.append(f"  {username:<17} {role.value:<12} password: {password}")
+        else:
+            report.append(f"  {username:<17} {role.value:<12} (already there, unchanged)")
+    return report
+
+
+async def has_accounts(db: AsyncSession) -> bool:
+    return await db.scalar(select(User.id).limit(1)) is not None
