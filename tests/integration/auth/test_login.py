@@ -170,4 +170,5 @@ async def test_user_row_is_not_changed_by_a_failed_login(
     reloaded = await db.scalar(
         select(User).where(User.id == user.id).execution_options(populate_existing=True)
     )
-    assert reloaded is not None and reloaded.password_hash == before
+    assert reloaded is not None
+    assert reloaded.password_hash == before

@@ -46,7 +46,8 @@ async def test_no_token_and_garbage_are_refused(client: AsyncClient) -> None:
 async def test_alg_none_is_refused(client: AsyncClient, db: AsyncSession, app: Litestar) -> None:
     tokens = await sign_in(client, await make_user(db, Role.ADMIN))
     claims = _claims(app.state.tokens, tokens)
-    unsigned = f"{_b64({'alg': 'none', 'typ': 'JWT', 'kid': app.state.tokens.keys.signing_kid})}.{_b64(claims)}."
+    header = _b64({"alg": "none", "typ": "JWT", "kid": app.state.tokens.keys.signing_kid})
+    unsigned = f"{header}.{_b64(claims)}."
     await _expect_401(client, unsigned)
 
 
