@@ -240,5 +240,27 @@ def create_user(
         click.echo(asyncio.run(create(url)))
 
 
+@main.group()
+def keys() -> None:
+    """Access-token signing keys."""
+
+
+@keys.command("rotate")
+def rotate_keys() -> None:
+    """Development: make a new signing key; the old one keeps verifying the tokens it signed.
+
+    In production, point SCORECARD_JWT_SIGNING_KEY_FILE at the new key and list the old
+    key's public half in SCORECARD_JWT_VERIFY_KEY_FILES for one access-token lifetime.
+    """
+    from backend.auth.keys import rotate_development_key
+
+    settings = load_settings()
+    if settings.jwt_signing_key_file is not None:
+        raise click.ClickException(
+            "the signing key comes from SCORECARD_JWT_SIGNING_KEY_FILE; rotate it there"
+        )
+    click.echo(f"new signing key {rotate_development_key(settings)}; restart the service")
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -68,6 +68,7 @@ class Settings:
         """Read the documented environment variables; raise SettingsError on a bad value."""
         env = os.environ if env is None else env
         reader = _Reader(env)
+        limits = Limits()
         settings = cls(
             environment=reader.choice("SCORECARD_ENV", "development", ENVIRONMENTS),
             database_url=asyncpg_url(env.get("DATABASE_URL") or None),
@@ -89,13 +90,13 @@ class Settings:
             refresh_token_days=reader.integer("SCORECARD_REFRESH_TOKEN_DAYS", 45, low=1, high=365),
             limits=Limits(
                 max_body_bytes=reader.integer(
-                    "SCORECARD_MAX_BODY_BYTES", Limits.max_body_bytes, low=1024, high=1 << 30
+                    "SCORECARD_MAX_BODY_BYTES", limits.max_body_bytes, low=1024, high=1 << 30
                 ),
                 max_push_mutations=reader.integer(
-                    "SCORECARD_MAX_PUSH_MUTATIONS", Limits.max_push_mutations, low=1, high=10_000
+                    "SCORECARD_MAX_PUSH_MUTATIONS", limits.max_push_mutations, low=1, high=10_000
                 ),
                 max_page_size=reader.integer(
-                    "SCORECARD_MAX_PAGE_SIZE", Limits.max_page_size, low=10, high=10_000
+                    "SCORECARD_MAX_PAGE_SIZE", limits.max_page_size, low=10, high=10_000
                 ),
             ),
         )

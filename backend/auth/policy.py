@@ -71,7 +71,7 @@ def declared_access(handler: BaseRouteHandler) -> Any:
 async def enforce_access(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """App-wide guard: authenticate unless the route is public, then check the role."""
     access = declared_access(handler)
-    if access == "public" or (access is None and connection.url.path.startswith(DOCS_PREFIX)):
+    if access == "public" or (access is None and _always_public(connection)):
         return
     if not isinstance(access, frozenset):
         raise UndeclaredAccess("This route declares no access policy.")
@@ -81,6 +81,11 @@ async def enforce_access(connection: ASGIConnection, handler: BaseRouteHandler) 
     if principal.role not in access:
         raise Forbidden(f"The {principal.role} role may not do this.")
     connection.scope["state"]["principal"] = principal
+
+
+def _always_public(connection: ASGIConnection) -> bool:
+    """The API documentation, and the OPTIONS answers Litestar makes for every path."""
+    return connection.url.path.startswith(DOCS_PREFIX) or connection.scope["method"] == "OPTIONS"
 
 
 def provide_principal(request: ASGIConnection) -> Principal:

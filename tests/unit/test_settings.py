@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.settings import Settings, SettingsError
+from backend.settings import Limits, Settings, SettingsError
 
 
 def test_defaults_use_the_embedded_database_under_var() -> None:
@@ -12,6 +12,8 @@ def test_defaults_use_the_embedded_database_under_var() -> None:
     assert (settings.host, settings.port, settings.log_format) == ("127.0.0.1", 8000, "text")
     assert settings.access_token_minutes == 15
     assert settings.refresh_token_days == 45
+    assert settings.limits == Limits()
+    assert settings.limits.max_body_bytes == 8 * 1024 * 1024
 
 
 def test_database_url_is_pointed_at_asyncpg() -> None:

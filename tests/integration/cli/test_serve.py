@@ -54,9 +54,9 @@ def _stop(process: subprocess.Popen[bytes]) -> str:
     return output.decode()
 
 
-def test_serve_starts_on_a_fresh_data_dir_and_keeps_its_data(tmp_path: Path) -> None:
+def test_serve_starts_on_a_fresh_data_dir_with_demo_data_and_keeps_it(tmp_path: Path) -> None:
     port = _free_port()
-    first = _start(tmp_path, port, "--no-demo")
+    first = _start(tmp_path, port)
     try:
         ready = _wait_ready(first, port)
         assert ready.json()["status"] == "ok"
@@ -66,13 +66,32 @@ def test_serve_starts_on_a_fresh_data_dir_and_keeps_its_data(tmp_path: Path) -> 
         output = _stop(first)
     assert "database schema upgraded: empty ->" in output
     assert "reference data: 32 areas" in output
+    assert "demo_coordinator" in output  # a newcomer is told how to sign in
     # the embedded server stopped with the service
     assert not (tmp_path / "pgdata" / "postmaster.pid").exists()
 
-    second = _start(tmp_path, port, "--no-demo")
+    second = _start(tmp_path, port)
     try:
         _wait_ready(second, port)
+        login = httpx.post(
+            f"http://127.0.0.1:{port}/auth/v1/login",
+            json={"username": "demo_coordinator", "password": "demo-password"},
+            timeout=10,
+        )
     finally:
         output = _stop(second)
     assert "database schema at " in output  # found the schema it made the first time
+    assert "demo accounts" not in output  # and the accounts: no second demo seed
+    assert login.status_code == 200
     assert first.returncode == 0
+
+
+def test_no_demo_flag_skips_the_demo_accounts(tmp_path: Path) -> None:
+    port = _free_port()
+    process = _start(tmp_path, port, "--no-demo")
+    try:
+        _wait_ready(process, port)
+    finally:
+        output = _stop(process)
+    assert "reference data" in output
+    assert "demo_coordinator" not in output

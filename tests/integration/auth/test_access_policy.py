@@ -1,0 +1,55 @@
+"""Every route declares who may call it; the matrix of roles and endpoints holds."""
+
+import uuid
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.models import Role
+from tests.support.identity import headers_for
+
+pytestmark = pytest.mark.asyncio
+
+ANYONE = set(Role)
+NOBODY_ID = uuid.UUID("00000000-0000-4000-8000-0000000000ff")
+
+# (method, path, body, roles allowed); a refused role gets 403, nobody signed in gets 401
+MATRIX = [
+    ("GET", "/auth/v1/me", None, ANYONE),
+    ("POST", "/auth/v1/logout", None, ANYONE),
+    ("GET", "/auth/v1/devices", None, {Role.ADMIN, Role.COORDINATOR}),
+    ("POST", f"/auth/v1/devices/{NOBODY_ID}/revoke", None, {Role.ADMIN, Role.COORDINATOR}),
+    ("GET", "/admin/v1/users", None, {Role.ADMIN}),
+    ("GET", f"/admin/v1/users/{NOBODY_ID}", None, {Role.ADMIN}),
+    ("PATCH", f"/admin/v1/users/{NOBODY_ID}", {"display_name": "x"}, {Role.ADMIN}),
+    ("POST", f"/admin/v1/users/{NOBODY_ID}/password", {"password": "long enough"}, {Role.ADMIN}),
+    ("POST", "/admin/v1/users", {"username": "x"}, {Role.ADMIN}),
+]
+
+
+@pytest.mark.parametrize("role", list(Role))
+async def test_role_matrix(client: AsyncClient, db: AsyncSession, role: Role) -> None:
+    headers = await headers_for(client, db, role, areas=["MN-046"])
+    for method, path, body, allowed in MATRIX:
+        if path == "/auth/v1/logout":
+            continue  # ends this sign-in; checked below on its own
+        response = await client.request(method, path, json=body, headers=headers)
+        if role in allowed:
+            assert response.status_code not in (401, 403), (role, method, path, response.text)
+        else:
+            assert response.status_code == 403, (role, method, path, response.text)
+            assert response.json()["code"] == "auth.forbidden"
+    assert (await client.post("/auth/v1/logout", headers=headers)).status_code == 204
+
+
+async def test_every_signed_in_route_refuses_anonymous_callers(client: AsyncClient) -> None:
+    for method, path, body, _ in MATRIX:
+        response = await client.request(method, path, json=body)
+        assert response.status_code == 401, (method, path)
+        assert response.json()["code"] == "auth.unauthenticated"
+
+
+async def test_options_requests_answer_without_a_token(client: AsyncClient) -> None:
+    response = await client.options("/auth/v1/me")
+    assert response.status_code == 204

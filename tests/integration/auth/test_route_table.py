@@ -1,0 +1,38 @@
+"""The route table: every route declares who may call it, and the role matrix covers them all."""
+
+from litestar import Litestar
+
+from backend.auth.policy import ACCESS, DOCS_PREFIX
+from tests.integration.auth.test_access_policy import MATRIX, NOBODY_ID
+
+
+def _routes(app: Litestar):  # type: ignore[no-untyped-def]
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            methods = handler.http_methods - {"OPTIONS"}
+            if methods:
+                yield route.path, handler, methods
+
+
+def test_every_route_declares_its_access(app: Litestar) -> None:
+    undeclared = [
+        f"{sorted(methods)} {path}"
+        for path, handler, methods in _routes(app)
+        if ACCESS not in handler.opt and not path.startswith(DOCS_PREFIX)
+    ]
+    assert undeclared == []
+
+
+def test_the_matrix_covers_every_signed_in_route(app: Litestar) -> None:
+    signed_in = {
+        (
+            method,
+            path.replace("{device_id:uuid}", str(NOBODY_ID)).replace(
+                "{user_id:uuid}", str(NOBODY_ID)
+            ),
+        )
+        for path, handler, methods in _routes(app)
+        if isinstance(handler.opt.get(ACCESS), frozenset)
+        for method in methods
+    }
+    assert signed_in == {(method, path) for method, path, _, _ in MATRIX}
