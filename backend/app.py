@@ -14,18 +14,31 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from backend import __version__
+from backend.areas import routes as area_routes
 from backend.auth import routes as auth_routes
 from backend.auth.keys import load_keys
 from backend.auth.policy import enforce_access, provide_principal
 from backend.auth.tokens import TokenIssuer
+from backend.cycles import routes as cycle_routes
 from backend.db import Database, open_database, provide_db
 from backend.errors import EXCEPTION_HANDLERS
+from backend.facilities import routes as facility_routes
 from backend.logs import RequestContext
+from backend.scorecards import routes as template_routes
 from backend.settings import Settings
 from backend.system.routes import health, ready
 from backend.users import routes as user_routes
 
-ROUTE_HANDLERS = [health, ready, *auth_routes.ROUTES, *user_routes.ROUTES]
+ROUTE_HANDLERS = [
+    health,
+    ready,
+    *auth_routes.ROUTES,
+    *user_routes.ROUTES,
+    *area_routes.ROUTES,
+    *facility_routes.ROUTES,
+    *template_routes.ROUTES,
+    *cycle_routes.ROUTES,
+]
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> Litestar:

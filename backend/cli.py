@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
@@ -238,6 +239,62 @@ def create_user(
     with database_url(load_settings()) as url:
         _upgrade_and_say(url)
         click.echo(asyncio.run(create(url)))
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import soums, khoroos and facilities from CSV files."""
+
+
+def _run_import(kind: str, path: Path, skip_bad_rows: bool) -> None:
+    from backend.areas.importer import import_areas
+    from backend.csvfiles import CsvFormatError
+    from backend.facilities.importer import import_facilities
+
+    importer = {"areas": import_areas, "facilities": import_facilities}[kind]
+
+    async def run(url: str):  # type: ignore[no-untyped-def]
+        database = open_database(url)
+        try:
+            async with database.sessionmaker() as db, db.begin():
+                return await importer(db, path, skip_bad_rows=skip_bad_rows)
+        finally:
+            await database.dispose()
+
+    with database_url(load_settings()) as url:
+        _upgrade_and_say(url)
+        try:
+            report = asyncio.run(run(url))
+        except CsvFormatError as exc:
+            raise click.ClickException(str(exc)) from exc
+    for problem in report.problems:
+        click.echo(f"{path.name}: {problem}", err=True)
+    summary = (
+        f"{report.rows} rows: {report.created} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.rejected} rejected"
+    )
+    if not report.applied and report.problems:
+        raise click.ClickException(
+            f"{summary}; nothing imported. Fix the rows above, or import the good rows with "
+            "--skip-bad-rows."
+        )
+    click.echo(summary)
+
+
+@import_group.command("areas")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-bad-rows", is_flag=True, help="Import the good rows even if some are bad.")
+def import_areas_command(path: Path, skip_bad_rows: bool) -> None:
+    """Soums, bags and khoroos: code,level,parent_code,name_mn,name_en[,aliases]."""
+    _run_import("areas", path, skip_bad_rows)
+
+
+@import_group.command("facilities")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-bad-rows", is_flag=True, help="Import the good rows even if some are bad.")
+def import_facilities_command(path: Path, skip_bad_rows: bool) -> None:
+    """registry_code,type,name_mn,name_en,area_code[,insurance_contracted,latitude,longitude]."""
+    _run_import("facilities", path, skip_bad_rows)
 
 
 @main.group()

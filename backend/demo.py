@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
 from backend.auth.models import Role, User
+from backend.cycles.models import Cycle, CyclePhaseChange
 from backend.facilities.models import Facility
+from backend.scorecards.models import Template, TemplateVersion
 from backend.users import service as users
 from backend.users.schemas import UserCreate
 
@@ -152,6 +154,64 @@ async def _seed_facilities(db: AsyncSession) -> None:
     )
 
 
+# Which family each demo facility is scored with this round.
+DEMO_ROUND = "2026 autumn round"
+_ROUND_FAMILIES = {
+    "school": "parent_engagement",
+    "pharmacy": "medicine_availability",
+    "soum_health_centre": "health_insurance",
+    "family_health_centre": "health_insurance",
+}
+_GROUPS = {
+    "parent_engagement": ["parents", "students", "teachers"],
+    "medicine_availability": ["women", "men", "elderly"],
+    "health_insurance": ["women", "men", "herders", "people_with_disabilities"],
+}
+
+
+async def _seed_cycles(db: AsyncSession, opened_by: uuid.UUID) -> int:
+    """One open round per demo facility, on the published family that fits it."""
+    versions = {
+        key: version_id
+        for key, version_id in await db.execute(
+            select(Template.key, TemplateVersion.id)
+            .join(TemplateVersion, TemplateVersion.template_id == Template.id)
+            .where(TemplateVersion.status == "published")
+            .order_by(TemplateVersion.number)
+        )
+    }
+    opened = 0
+    for fid, kind, *_ in DEMO_FACILITIES:
+        facility_id = uuid.UUID(fid)
+        family = _ROUND_FAMILIES[kind]
+        exists = await db.scalar(select(Cycle.id).where(Cycle.facility_id == facility_id))
+        if exists:
+            continue
+        cycle = Cycle(
+            facility_id=facility_id,
+            template_version_id=versions[family],
+            label=DEMO_ROUND,
+            phase="community_scoring",
+            planned_groups=[{"type": group} for group in _GROUPS[family]],
+            opened_by=opened_by,
+        )
+        db.add(cycle)
+        await db.flush()
+        db.add_all(
+            CyclePhaseChange(
+                cycle_id=cycle.id, from_phase=before, to_phase=after, changed_by=opened_by
+            )
+            for before, after in (
+                (None, "preparation"),
+                ("preparation", "input_tracking"),
+                ("input_tracking", "community_scoring"),
+            )
+        )
+        opened += 1
+    await db.flush()
+    return opened
+
+
 async def seed(db: AsyncSession, *, password: str) -> list[str]:
     """Load the demo programme; accounts that exist already are left as they are."""
     await _seed_areas(db)
@@ -178,6 +238,11 @@ async def seed(db: AsyncSession, *, password: str) -> list[str]:
             report.append(f"  {username:<17} {role.value:<12} password: {password}")
         else:
             report.append(f"  {username:<17} {role.value:<12} (already there, unchanged)")
+    coordinator = await db.scalar(select(User.id).where(User.username == "demo_coordinator"))
+    if coordinator is not None:
+        opened = await _seed_cycles(db, coordinator)
+        if opened:
+            report.insert(1, f"demo data: {opened} cycles of the {DEMO_ROUND} in community scoring")
     return report
 
 

@@ -2,9 +2,11 @@
 
 from backend.areas import models as areas
 from backend.auth import models as auth
+from backend.cycles import models as cycles
 from backend.db import Base
 from backend.facilities import models as facilities
+from backend.scorecards import models as scorecards
 
 metadata = Base.metadata
 
-__all__ = ["areas", "auth", "facilities", "metadata"]
+__all__ = ["areas", "auth", "cycles", "facilities", "metadata", "scorecards"]

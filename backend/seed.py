@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from backend import demo as demo_data
 from backend.areas import service as areas
 from backend.db import open_database
+from backend.scorecards import service as templates
 from backend.settings import Settings
 
 # Printed at the end of every demo seed; demo data is never loaded in production.
@@ -17,13 +20,20 @@ async def run(settings: Settings, *, demo: bool, password: str) -> list[str]:
     database = open_database(settings.database_url)
     try:
         async with database.sessionmaker() as db, db.begin():
-            count = await areas.seed_reference(db)
-            report = [f"reference data: {count} areas (aimags, the capital and its districts)"]
+            report = await reference(db)
             if demo:
                 report += await demo_data.seed(db, password=password)
         return report
     finally:
         await database.dispose()
+
+
+async def reference(db: AsyncSession) -> list[str]:
+    """The geography, the tracer medicines and the three template families; safe to rerun."""
+    count = await areas.seed_reference(db)
+    report = [f"reference data: {count} areas (aimags, the capital and its districts)"]
+    report += await templates.seed_families(db)
+    return report
 
 
 async def on_start(settings: Settings, *, demo: bool) -> list[str]:

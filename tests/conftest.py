@@ -17,9 +17,8 @@ import pytest_asyncio
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend import migrate
+from backend import migrate, seed
 from backend.app import create_app
-from backend.areas import service as areas
 from backend.db import Database, create_engine, open_database
 from backend.settings import Settings
 from tests.support import databases
@@ -30,7 +29,7 @@ async def _seed_reference(url: str) -> None:
     database = open_database(url)
     try:
         async with database.sessionmaker() as session, session.begin():
-            await areas.seed_reference(session)
+            await seed.reference(session)
     finally:
         await database.dispose()
 

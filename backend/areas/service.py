@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.areas import importer
 from backend.areas.models import Area
 from backend.areas.reference import REFERENCE_AREAS
+from backend.areas.schemas import AreaOut, AreaPage
+from backend.errors import NotFound
+from backend.pagination import PageRequest
 
 
 async def seed_reference(db: AsyncSession) -> int:
@@ -28,34 +31,63 @@ async def seed_reference(db: AsyncSession) -> int:
                 "lineage": lineage[area.code],
             }
         )
-    statement = insert(Area).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=[Area.code],
-        set_={
-            column: statement.excluded[column]
-            for column in (
-                "level",
-                "parent_code",
-                "name_mn",
-                "name_en",
-                "iso_code",
-                "aliases",
-                "lineage",
-            )
-        }
-        | {"updated_at": func.now()},
-        # leave untouched rows alone so a second seed writes nothing
-        where=(
-            Area.name_mn.is_distinct_from(statement.excluded.name_mn)
-            | Area.name_en.is_distinct_from(statement.excluded.name_en)
-            | Area.aliases.is_distinct_from(statement.excluded.aliases)
-            | Area.parent_code.is_distinct_from(statement.excluded.parent_code)
-            | Area.iso_code.is_distinct_from(statement.excluded.iso_code)
-        ),
-    )
-    await db.execute(statement)
+    await importer.upsert(db, rows)
     return len(rows)
 
 
 async def count(db: AsyncSession) -> int:
     return await db.scalar(select(func.count()).select_from(Area)) or 0
+
+
+def area_out(area: Area) -> AreaOut:
+    return AreaOut(
+        code=area.code,
+        level=area.level,
+        parent_code=area.parent_code,
+        name_mn=area.name_mn,
+        name_en=area.name_en,
+        iso_code=area.iso_code,
+        aliases=list(area.aliases),
+    )
+
+
+async def list_areas(
+    db: AsyncSession,
+    *,
+    page: PageRequest,
+    parent: str | None,
+    level: str | None,
+    text: str | None,
+) -> AreaPage:
+    """Areas are public reference data: every signed-in user may look them up."""
+    query = select(Area)
+    if parent:
+        query = query.where(Area.parent_code == parent.upper())
+    if level:
+        query = query.where(Area.level == level)
+    if text:
+        pattern = f"%{like_escape(text)}%"
+        query = query.where(
+            or_(
+                Area.name_mn.ilike(pattern),
+                Area.name_en.ilike(pattern),
+                Area.code.ilike(pattern),
+                func.array_to_string(Area.aliases, " ").ilike(pattern),
+            )
+        )
+    total = await db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = await db.scalars(query.order_by(Area.code).limit(page.limit).offset(page.offset))
+    return AreaPage(
+        items=[area_out(area) for area in rows], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+async def get(db: AsyncSession, code: str) -> Area:
+    area = await db.get(Area, code.upper())
+    if area is None:
+        raise NotFound(f"No area {code}.")
+    return area
+
+
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

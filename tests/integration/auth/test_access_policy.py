@@ -12,19 +12,48 @@ from tests.support.identity import headers_for
 pytestmark = pytest.mark.asyncio
 
 ANYONE = set(Role)
+ADMINS = {Role.ADMIN}
+COORDINATORS = {Role.ADMIN, Role.COORDINATOR}
+RUNNERS = {Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR}
 NOBODY_ID = uuid.UUID("00000000-0000-4000-8000-0000000000ff")
+NOBODY_KEY = "NONE"
+VERSION = f"/templates/v1/versions/{NOBODY_ID}"
+CYCLE = f"/cycles/v1/{NOBODY_ID}"
 
 # (method, path, body, roles allowed); a refused role gets 403, nobody signed in gets 401
 MATRIX = [
     ("GET", "/auth/v1/me", None, ANYONE),
     ("POST", "/auth/v1/logout", None, ANYONE),
-    ("GET", "/auth/v1/devices", None, {Role.ADMIN, Role.COORDINATOR}),
-    ("POST", f"/auth/v1/devices/{NOBODY_ID}/revoke", None, {Role.ADMIN, Role.COORDINATOR}),
-    ("GET", "/admin/v1/users", None, {Role.ADMIN}),
-    ("GET", f"/admin/v1/users/{NOBODY_ID}", None, {Role.ADMIN}),
-    ("PATCH", f"/admin/v1/users/{NOBODY_ID}", {"display_name": "x"}, {Role.ADMIN}),
-    ("POST", f"/admin/v1/users/{NOBODY_ID}/password", {"password": "long enough"}, {Role.ADMIN}),
-    ("POST", "/admin/v1/users", {"username": "x"}, {Role.ADMIN}),
+    ("GET", "/auth/v1/devices", None, COORDINATORS),
+    ("POST", f"/auth/v1/devices/{NOBODY_ID}/revoke", None, COORDINATORS),
+    ("GET", "/admin/v1/users", None, ADMINS),
+    ("GET", f"/admin/v1/users/{NOBODY_ID}", None, ADMINS),
+    ("PATCH", f"/admin/v1/users/{NOBODY_ID}", {"display_name": "x"}, ADMINS),
+    ("POST", f"/admin/v1/users/{NOBODY_ID}/password", {"password": "long enough"}, ADMINS),
+    ("POST", "/admin/v1/users", {"username": "x"}, ADMINS),
+    ("GET", "/areas/v1", None, ANYONE),
+    ("GET", f"/areas/v1/{NOBODY_KEY}", None, ANYONE),
+    ("GET", "/facilities/v1", None, ANYONE),
+    ("GET", f"/facilities/v1/{NOBODY_ID}", None, ANYONE),
+    ("POST", "/facilities/v1", {}, COORDINATORS),
+    ("PATCH", f"/facilities/v1/{NOBODY_ID}", {}, COORDINATORS),
+    ("GET", "/templates/v1", None, ANYONE),
+    ("GET", VERSION, None, ANYONE),
+    ("GET", f"{VERSION}/export", None, ANYONE),
+    ("POST", "/templates/v1/import", {}, COORDINATORS),
+    ("POST", f"{VERSION}/drafts", None, COORDINATORS),
+    ("PUT", VERSION, {}, COORDINATORS),
+    ("POST", f"{VERSION}/publish", None, COORDINATORS),
+    ("POST", f"{VERSION}/retire", None, COORDINATORS),
+    ("GET", "/templates/v1/medicines", None, ANYONE),
+    ("PATCH", f"/templates/v1/medicines/{NOBODY_KEY}", {"reference_price_mnt": 1}, COORDINATORS),
+    ("GET", "/cycles/v1", None, ANYONE),
+    ("POST", "/cycles/v1", {}, COORDINATORS),
+    ("POST", "/cycles/v1/campaigns", {}, COORDINATORS),
+    ("GET", CYCLE, None, ANYONE),
+    ("GET", f"{CYCLE}/phases", None, ANYONE),
+    ("POST", f"{CYCLE}/advance", {"to": "closed"}, RUNNERS),
+    ("POST", f"{CYCLE}/reopen", {"to": "preparation", "reason": "why not"}, COORDINATORS),
 ]
 
 

@@ -1,0 +1,79 @@
+"""Cycles (one round of the method at one facility), their phase history and campaigns."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.cycles.phases import PHASES
+from backend.db import Base, ServerUuid
+
+_PHASE_CHECK = "IN (" + ", ".join(f"'{phase}'" for phase in PHASES) + ")"
+
+
+class Campaign(Base):
+    """Cycles opened at once for every facility of one type in an area."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[ServerUuid]
+    label: Mapped[str] = mapped_column(Text)
+    template_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("template_version.id"))
+    area_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
+    facility_type: Mapped[str] = mapped_column(Text)
+    opened_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Cycle(Base):
+    __tablename__ = "cycle"
+    __table_args__ = (
+        CheckConstraint(f"phase {_PHASE_CHECK}", name="phase"),
+        Index("ix_cycle_facility_id", "facility_id"),
+    )
+
+    id: Mapped[ServerUuid]
+    facility_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("facility.id"))
+    template_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("template_version.id"))
+    label: Mapped[str] = mapped_column(Text)
+    phase: Mapped[str] = mapped_column(Text, server_default="preparation")
+    previous_cycle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cycle.id"))
+    campaign_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaign.id"))
+    # the focus groups planned for community scoring: [{"type": "women", "planned_on": ...}]
+    planned_groups: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
+    opened_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class CyclePhaseChange(Base):
+    """Every phase move, forward or (a coordinator's reopening) back, with who and why."""
+
+    __tablename__ = "cycle_phase_change"
+    __table_args__ = (Index("ix_cycle_phase_change_cycle_id", "cycle_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
+    from_phase: Mapped[str | None] = mapped_column(Text)
+    to_phase: Mapped[str] = mapped_column(Text)
+    reopened: Mapped[bool] = mapped_column(server_default="false")
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,113 @@
+"""Cycles: one round of the method at one facility, and campaigns that open many at once."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import get, post
+from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+
+from backend.auth.models import Role
+from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
+from backend.cycles import service as cycles
+from backend.cycles.schemas import (
+    Advance,
+    CampaignIn,
+    CampaignOut,
+    CycleIn,
+    CycleOut,
+    CyclePage,
+    PhaseChangeOut,
+    Reopen,
+)
+from backend.db import DbSession
+from backend.pagination import page_request
+
+COORDINATORS = allow(Role.ADMIN, Role.COORDINATOR)
+RUNNERS = allow(Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR)
+CYCLE = "/cycles/v1/{cycle_id:uuid}"
+
+
+@get("/cycles/v1", opt=SIGNED_IN, tags=["cycles"])
+async def list_cycles(
+    db: DbSession,
+    state: State,
+    principal: CurrentPrincipal,
+    facility_id: FromQuery[uuid.UUID | None] = None,
+    area: FromQuery[str | None] = None,
+    phase: FromQuery[str | None] = None,
+    open_only: FromQuery[bool] = False,
+    limit: Annotated[int | None, Parameter(ge=1)] = None,
+    offset: Annotated[int, Parameter(ge=0)] = 0,
+) -> CyclePage:
+    """Cycles at the facilities in the caller's scope, newest first."""
+    return await cycles.list_cycles(
+        db,
+        principal=principal,
+        page=page_request(state, limit, offset),
+        facility_id=facility_id,
+        area=area,
+        phase=phase,
+        open_only=open_only,
+    )
+
+
+@post("/cycles/v1", opt=COORDINATORS, tags=["cycles"])
+async def open_cycle(
+    db: DbSession, principal: CurrentPrincipal, data: JSONBody[CycleIn]
+) -> CycleOut:
+    """Open a round at one facility on a published template version."""
+    return cycles.cycle_out(await cycles.open_cycle(db, principal=principal, data=data))
+
+
+@post("/cycles/v1/campaigns", opt=COORDINATORS, tags=["cycles"])
+async def open_campaign(
+    db: DbSession, principal: CurrentPrincipal, data: JSONBody[CampaignIn]
+) -> CampaignOut:
+    """Open a round at every facility of a type in an area (those already running are skipped)."""
+    return await cycles.open_campaign(db, principal=principal, data=data)
+
+
+@get(CYCLE, opt=SIGNED_IN, tags=["cycles"])
+async def get_cycle(
+    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+) -> CycleOut:
+    return cycles.cycle_out(await cycles.get(db, principal=principal, cycle_id=cycle_id))
+
+
+@get(f"{CYCLE}/phases", opt=SIGNED_IN, tags=["cycles"])
+async def phase_history(
+    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+) -> list[PhaseChangeOut]:
+    return await cycles.history(db, principal=principal, cycle_id=cycle_id)
+
+
+@post(f"{CYCLE}/advance", opt=RUNNERS, tags=["cycles"], status_code=200)
+async def advance(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    cycle_id: FromPath[uuid.UUID],
+    data: JSONBody[Advance],
+) -> CycleOut:
+    """Move to a later phase; a move backwards answers 409 `cycle.phase_backwards`."""
+    cycle = await cycles.advance(db, principal=principal, cycle_id=cycle_id, to=data.to)
+    return cycles.cycle_out(cycle)
+
+
+@post(f"{CYCLE}/reopen", opt=COORDINATORS, tags=["cycles"], status_code=200)
+async def reopen(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    cycle_id: FromPath[uuid.UUID],
+    data: JSONBody[Reopen],
+) -> CycleOut:
+    """Move back to an earlier phase, with a reason; audited."""
+    cycle = await cycles.reopen(
+        db, principal=principal, cycle_id=cycle_id, to=data.to, reason=data.reason
+    )
+    return cycles.cycle_out(cycle)
+
+
+ROUTES = [list_cycles, open_cycle, open_campaign, get_cycle, phase_history, advance, reopen]

@@ -1,0 +1,101 @@
+"""Wire types of cycles and campaigns."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from backend.facilities.schemas import FacilityType
+from backend.wire import Wire
+
+Phase = Literal[
+    "preparation",
+    "input_tracking",
+    "community_scoring",
+    "self_assessment",
+    "interface_meeting",
+    "action_plan",
+    "follow_up",
+    "closed",
+]
+Label = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+GroupType = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+
+class PlannedGroup(Wire):
+    """A focus group planned for community scoring (e.g. women, men, youth, parents)."""
+
+    type: GroupType
+    planned_on: date | None = None
+
+
+class CycleIn(Wire):
+    facility_id: uuid.UUID
+    template_version_id: uuid.UUID
+    label: Label
+    planned_groups: Annotated[list[PlannedGroup], msgspec.Meta(max_length=30)] = msgspec.field(
+        default_factory=list
+    )
+
+
+class CycleOut(Wire):
+    id: uuid.UUID
+    facility_id: uuid.UUID
+    template_version_id: uuid.UUID
+    label: str
+    phase: str
+    previous_cycle_id: uuid.UUID | None
+    campaign_id: uuid.UUID | None
+    planned_groups: list[PlannedGroup]
+    opened_at: datetime
+    closed_at: datetime | None
+
+
+class CyclePage(Wire):
+    items: list[CycleOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class Advance(Wire):
+    """Move the cycle forward to this phase."""
+
+    to: Phase
+
+
+class Reopen(Wire):
+    """Move the cycle back; a coordinator's decision, kept with its reason."""
+
+    to: Phase
+    reason: Annotated[str, msgspec.Meta(min_length=3, max_length=1000)]
+
+
+class PhaseChangeOut(Wire):
+    from_phase: str | None
+    to_phase: str
+    reopened: bool
+    reason: str | None
+    changed_by: uuid.UUID
+    changed_at: datetime
+
+
+class CampaignIn(Wire):
+    """Open a cycle at every facility of one type in an area."""
+
+    template_version_id: uuid.UUID
+    area_code: str
+    facility_type: FacilityType
+    label: Label
+    planned_groups: Annotated[list[PlannedGroup], msgspec.Meta(max_length=30)] = msgspec.field(
+        default_factory=list
+    )
+
+
+class CampaignOut(Wire):
+    id: uuid.UUID
+    opened: list[uuid.UUID]
+    skipped_open_already: list[uuid.UUID]

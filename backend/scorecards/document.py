@@ -1,0 +1,148 @@
+"""A template version as a document: sections and indicators with stable keys, in mn and en.
+
+This is both what the database keeps for a version and the JSON that programmes export and
+import to share templates. Answer kinds are a tagged union on `type`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from backend.wire import Wire
+
+Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Respondent = Literal["community", "provider", "monitor"]
+RESPONDENTS: tuple[Respondent, ...] = ("community", "provider", "monitor")
+FAMILIES = ("parent_engagement", "medicine_availability", "health_insurance", "custom")
+DOCUMENT_FORMAT = 1
+
+
+class LocalText(Wire):
+    """The same text in Mongolian (Cyrillic) and English."""
+
+    mn: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    en: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class ScalePoint(Wire):
+    value: int
+    label: LocalText
+
+
+class Option(Wire):
+    key: Key
+    label: LocalText
+
+
+class Scale(Wire, tag="scale"):
+    """A score between min and max, e.g. 1-5 faces from very bad to very good."""
+
+    min: int
+    max: int
+    points: list[ScalePoint] = msgspec.field(default_factory=list)
+
+
+class YesNo(Wire, tag="yes_no"):
+    """Yes or no."""
+
+
+class Count(Wire, tag="count"):
+    """A whole number of things or times, from 0."""
+
+    max: int | None = None
+
+
+class Number(Wire, tag="number"):
+    """A measured quantity in a unit, within bounds."""
+
+    unit: LocalText
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+
+
+class Money(Wire, tag="money"):
+    """An amount of money in tögrög (MNT), whole numbers."""
+
+    max: int | None = None
+    currency: Literal["MNT"] = "MNT"
+
+
+class SingleChoice(Wire, tag="single_choice"):
+    options: list[Option]
+
+
+class MultiChoice(Wire, tag="multi_choice"):
+    options: list[Option]
+
+
+class FreeText(Wire, tag="text"):
+    max_length: int = 2000
+
+
+class Entitlement(Wire, tag="entitlement"):
+    """Input tracking: what the facility is entitled to against what is really there."""
+
+    unit: LocalText
+
+
+class MedicineCheck(Wire, tag="medicine_check"):
+    """One check per tracer medicine: stock, expiry, stock-outs, prices (WHO/HAI method)."""
+
+    medicines: list[Key]
+
+
+AnswerKind = (
+    Scale
+    | YesNo
+    | Count
+    | Number
+    | Money
+    | SingleChoice
+    | MultiChoice
+    | FreeText
+    | Entitlement
+    | MedicineCheck
+)
+
+
+class Section(Wire):
+    key: Key
+    title: LocalText
+
+
+class Indicator(Wire):
+    """One question, scored or answered by the respondents it names."""
+
+    key: Key
+    section: Key
+    label: LocalText
+    answer: AnswerKind
+    respondents: list[Respondent]
+    hint: LocalText | None = None
+    required: bool = True
+    # a reason (and a suggestion) is asked with every community score
+    ask_reason: bool = False
+
+
+class TemplateDocument(Wire):
+    """A template version, complete: what it fits, its sections and its indicators in order."""
+
+    key: Key
+    family: Literal["parent_engagement", "medicine_availability", "health_insurance", "custom"]
+    name: LocalText
+    facility_types: list[str]
+    sections: list[Section]
+    indicators: list[Indicator]
+    description: LocalText | None = None
+    format: int = DOCUMENT_FORMAT
+
+
+def decode_document(raw: bytes | str) -> TemplateDocument:
+    return msgspec.json.decode(raw, type=TemplateDocument)
+
+
+def encode_document(document: TemplateDocument) -> bytes:
+    return msgspec.json.encode(document)
