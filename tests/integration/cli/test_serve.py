@@ -73,16 +73,30 @@ def test_serve_starts_on_a_fresh_data_dir_with_demo_data_and_keeps_it(tmp_path: 
     second = _start(tmp_path, port)
     try:
         _wait_ready(second, port)
+        base = f"http://127.0.0.1:{port}"
         login = httpx.post(
-            f"http://127.0.0.1:{port}/auth/v1/login",
+            f"{base}/auth/v1/login",
             json={"username": "demo_coordinator", "password": "demo-password"},
             timeout=10,
         )
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        seen = {
+            path: httpx.get(f"{base}{path}", headers=headers, timeout=10).json()
+            for path in ("/facilities/v1", "/templates/v1", "/cycles/v1")
+        }
     finally:
         output = _stop(second)
     assert "database schema at " in output  # found the schema it made the first time
     assert "demo accounts" not in output  # and the accounts: no second demo seed
     assert login.status_code == 200
+    # the newcomer sees the demo programme: its facilities, templates and open rounds
+    assert seen["/facilities/v1"]["total"] == 7
+    assert {t["key"] for t in seen["/templates/v1"]} == {
+        "parent_engagement",
+        "medicine_availability",
+        "health_insurance",
+    }
+    assert seen["/cycles/v1"]["total"] == 7
     assert first.returncode == 0
 
 
