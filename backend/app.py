@@ -26,6 +26,7 @@ from backend.facilities import routes as facility_routes
 from backend.logs import RequestContext
 from backend.scorecards import routes as template_routes
 from backend.settings import Settings
+from backend.sync import routes as sync_routes
 from backend.system.routes import health, ready
 from backend.users import routes as user_routes
 
@@ -38,6 +39,7 @@ ROUTE_HANDLERS = [
     *facility_routes.ROUTES,
     *template_routes.ROUTES,
     *cycle_routes.ROUTES,
+    *sync_routes.ROUTES,
 ]
 
 

@@ -119,3 +119,15 @@ async def committed_database(committed_database_url: str) -> AsyncIterator[Datab
     database = open_database(committed_database_url)
     yield database
     await database.dispose()
+
+
+@pytest.fixture
+def committed_app(settings: Settings, committed_database: Database) -> Litestar:
+    """The app on a database of the test's own where every request really commits."""
+    return create_app(settings, database=committed_database)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def committed_client(committed_app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    async with serve(committed_app) as client:
+        yield client

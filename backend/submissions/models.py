@@ -1,0 +1,34 @@
+"""Submissions: one completed scorecard (a focus group, a provider, a monitor's visit)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db import Base
+from backend.db_types import ClientUuid, SyncedColumns
+
+
+class Submission(SyncedColumns, Base):
+    __tablename__ = "submission"
+    __table_args__ = (
+        CheckConstraint("respondent IN ('community', 'provider', 'monitor')", name="respondent"),
+        Index("ix_submission_cycle_id", "cycle_id"),
+    )
+
+    id: Mapped[ClientUuid]
+    cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycle.id"))
+    template_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("template_version.id"))
+    respondent: Mapped[str] = mapped_column(Text)
+    # {"type": "women", "participants": {"female": 9, ...}}: counted, never named
+    group: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # {indicator_key: {"value": ..., "reason": ..., "suggestion": ...}}
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    collected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # SHA-256 of the submission as first sent: a reinstalled tablet's resend is recognised
+    content_hash: Mapped[str] = mapped_column(Text)

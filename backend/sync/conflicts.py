@@ -1,0 +1,216 @@
+"""Conflicts to review and settle, a record's history, and the integrity check."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.policy import Principal
+from backend.errors import Conflict as ConflictError
+from backend.errors import InvalidInput, NotFound
+from backend.facilities import service as facilities
+from backend.facilities.models import Facility
+from backend.sync.models import Conflict, RecordVersion
+from backend.sync.records import KINDS, canonical, record_data, typed_values
+from backend.sync.schemas import ConflictOut, IntegrityOut, ResolvedOut, VersionOut
+
+
+class AlreadyResolved(ConflictError):
+    code = "sync.conflict_resolved"
+
+
+class UnknownEntity(InvalidInput):
+    code = "sync.unknown_entity"
+
+
+def conflict_out(row: Conflict) -> ConflictOut:
+    return ConflictOut(
+        id=row.id,
+        entity=row.entity,
+        record_id=row.record_id,
+        field=row.field,
+        base_value=row.base_value,
+        server_value=row.server_value,
+        device_value=row.device_value,
+        base_version=row.base_version,
+        server_version=row.server_version,
+        device_id=row.device_id,
+        user_id=row.user_id,
+        created_at=row.created_at,
+        status=row.status,
+        resolution=row.resolution,
+        resolved_value=row.resolved_value,
+        resolved_by=row.resolved_by,
+        resolved_at=row.resolved_at,
+    )
+
+
+def _visible(principal: Principal) -> Any:
+    return Conflict.facility_id.in_(select(Facility.id).where(facilities.in_scope(principal)))
+
+
+async def list_conflicts(
+    db: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
+) -> list[ConflictOut]:
+    query = select(Conflict).where(_visible(principal))
+    if status:
+        query = query.where(Conflict.status == status)
+    rows = await db.scalars(
+        query.order_by(Conflict.created_at, Conflict.id).limit(limit).offset(offset)
+    )
+    return [conflict_out(row) for row in rows]
+
+
+async def resolve(
+    db: AsyncSession,
+    *,
+    principal: Principal,
+    conflict_id: uuid.UUID,
+    choice: str,
+    value: Any,
+) -> ResolvedOut:
+    """Settle a conflict: the chosen value becomes a new version that reaches every device."""
+    row = await db.scalar(
+        select(Conflict).where(Conflict.id == conflict_id, _visible(principal)).with_for_update()
+    )
+    if row is None:
+        raise NotFound("No such conflict.")
+    if row.status != "open":
+        raise AlreadyResolved("This conflict was settled already.")
+    kind = KINDS[row.entity]
+    model: Any = kind.model
+    record = await db.scalar(select(model).where(model.id == row.record_id).with_for_update())
+    assert record is not None
+    current = record_data(kind, record)
+    changes: dict[str, Any] = {}
+    deleted_at: Any = record.deleted_at
+    if row.field == "_deleted":
+        if choice == "device":
+            if row.device_value == "deleted":
+                deleted_at = func.now()  # the device's delete wins
+            else:
+                deleted_at = None  # the device's edit brings the record back
+                changes = dict(row.device_value or {})
+        elif choice == "value":
+            raise InvalidInput("A delete conflict is settled by server or device.", field="choice")
+    else:
+        chosen = {"server": row.server_value, "device": row.device_value}.get(choice, value)
+        if choice == "value":
+            chosen = _checked(kind, row.field, value)
+        name, _, key = row.field.partition(".")
+        if key:  # one answer of a submission
+            changes[name] = {**current[name], key: chosen}
+        else:
+            changes[name] = chosen
+    changes = {name: v for name, v in changes.items() if current.get(name) != v}
+    version = record.version + 1
+    values = typed_values(kind, changes, create=False) if changes else {}
+    await db.execute(
+        update(model)
+        .where(model.id == record.id)
+        .values(**values, version=version, updated_at=func.now(), deleted_at=deleted_at)
+    )
+    db.add(
+        RecordVersion(
+            entity=row.entity,
+            record_id=row.record_id,
+            version=version,
+            changed=changes | {"_resolved_conflict": str(row.id)},
+            snapshot=current | changes,
+            deleted=row.field == "_deleted"
+            and choice == "device"
+            and row.device_value == "deleted",
+            user_id=principal.user_id,
+            device_id=principal.device_id,
+        )
+    )
+    row.status = "resolved"
+    row.resolution = choice
+    row.resolved_value = changes.get(row.field.partition(".")[0]) if changes else None
+    row.resolved_by = principal.user_id
+    row.resolved_at = func.now()
+    await db.flush()
+    await db.refresh(row)
+    return ResolvedOut(conflict=conflict_out(row), version=version)
+
+
+def _checked(kind: Any, field: str, value: Any) -> Any:
+    """A value typed in by a person, checked like a device's would be."""
+    name, _, key = field.partition(".")
+    candidate = {name: {key: value} if key else value}
+    try:
+        struct = msgspec.convert(candidate, kind.update)
+    except msgspec.ValidationError as exc:
+        raise InvalidInput(str(exc), field="value") from None
+    typed = getattr(struct, name)
+    return canonical(typed[key] if key else typed)
+
+
+async def history(
+    db: AsyncSession, *, principal: Principal, entity: str, record_id: uuid.UUID
+) -> list[VersionOut]:
+    kind = KINDS.get(entity)
+    if kind is None:
+        raise UnknownEntity(f"No entity {entity!r}.", field="entity")
+    model: Any = kind.model
+    visible = await db.scalar(
+        select(model.id).where(
+            model.id == record_id,
+            model.facility_id.in_(select(Facility.id).where(facilities.in_scope(principal))),
+        )
+    )
+    if visible is None:
+        raise NotFound(f"No such {entity}.")
+    rows = await db.scalars(
+        select(RecordVersion)
+        .where(RecordVersion.entity == entity, RecordVersion.record_id == record_id)
+        .order_by(RecordVersion.version, RecordVersion.id)
+    )
+    return [
+        VersionOut(
+            version=row.version,
+            changed=row.changed,
+            deleted=row.deleted,
+            user_id=row.user_id,
+            device_id=row.device_id,
+            mutation_id=row.mutation_id,
+            at=row.at,
+        )
+        for row in rows
+    ]
+
+
+async def integrity(
+    db: AsyncSession, *, principal: Principal, entity: str, ids: list[str]
+) -> IntegrityOut:
+    kind = KINDS.get(entity)
+    if kind is None:
+        raise UnknownEntity(f"No entity {entity!r}.", field="entity")
+    model: Any = kind.model
+    parsed = {}
+    for raw in ids:
+        try:
+            parsed[uuid.UUID(raw)] = raw
+        except ValueError:
+            continue
+    in_scope = select(Facility.id).where(facilities.in_scope(principal))
+    rows = await db.execute(
+        select(model.id, model.deleted_at.is_not(None), model.facility_id.in_(in_scope)).where(
+            model.id.in_(list(parsed))
+        )
+    )
+    deleted, out_of_scope, found = [], [], set()
+    for record_id, is_deleted, visible in rows:
+        found.add(record_id)
+        if not visible:
+            out_of_scope.append(parsed[record_id])
+        elif is_deleted:
+            deleted.append(parsed[record_id])
+    # never stored, or not a UUID: the device may send it (again)
+    known = {parsed[record_id] for record_id in found}
+    unknown = [raw for raw in ids if raw not in known]
+    return IntegrityOut(deleted=deleted, out_of_scope=out_of_scope, unknown=unknown)

@@ -1,0 +1,342 @@
+"""Pull: the change feed in (xid, id) order, never past the oldest running transaction.
+
+Every change row carries the id of the transaction that wrote it. A pull hands out only rows
+whose transaction id is below the snapshot's xmin: those transactions have all ended, so no
+row can later appear behind the cursor. A transaction that commits late holds the feed back
+for everyone until it ends, instead of being skipped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+from sqlalchemy import and_, func, literal, not_, or_, select, text, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.areas.models import Area
+from backend.auth.policy import Principal
+from backend.cycles.models import Cycle
+from backend.facilities.models import Facility
+from backend.pagination import PageTooLarge
+from backend.scorecards.models import Template, TemplateVersion
+from backend.settings import Settings
+from backend.sync import cursor as cursors
+from backend.sync import records, scope
+from backend.sync.models import Change, SyncEpoch, SyncMutation
+from backend.sync.push import check_device
+from backend.sync.records import KINDS
+from backend.sync.schemas import ChangeOut, PullIn, PullOut
+
+DEFAULT_LIMIT = 500
+
+
+async def _horizon(db: AsyncSession) -> tuple[int, int]:
+    """(xmin, xmax) of a fresh snapshot: every transaction below xmin has ended."""
+    row = (
+        await db.execute(
+            text(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+                "pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def _xid(value: int) -> Any:
+    return literal(value, type_=Change.xid.type)
+
+
+async def _last_settled(db: AsyncSession, device_id: uuid.UUID, below_xid: int) -> int:
+    """The highest mutation of this device whose changes the device has now been given."""
+    return (
+        await db.scalar(
+            select(func.coalesce(func.max(SyncMutation.mutation_id), 0)).where(
+                SyncMutation.device_id == device_id, SyncMutation.xid < _xid(below_xid)
+            )
+        )
+        or 0
+    )
+
+
+def _reset(epoch: uuid.UUID, feed_scope: scope.FeedScope) -> PullOut:
+    start = cursors.Cursor(epoch=epoch, xid=0, id=0, scope=feed_scope.hash)
+    return PullOut(
+        changes=[], cursor=cursors.encode(start), has_more=True, reset=True, last_mutation_id=0
+    )
+
+
+async def pull(
+    db: AsyncSession, *, principal: Principal, settings: Settings, body: PullIn
+) -> PullOut:
+    check_device(principal, body.device_id, body.protocol)
+    if body.limit is not None and body.limit > settings.limits.max_page_size:
+        raise PageTooLarge(f"limit may be at most {settings.limits.max_page_size}", field="limit")
+    limit = body.limit or min(DEFAULT_LIMIT, settings.limits.max_page_size)
+    epoch = await db.scalar(select(SyncEpoch.epoch).where(SyncEpoch.id == 1))
+    assert epoch is not None
+    horizon, xmax = await _horizon(db)
+    current = scope.FeedScope.of(principal)
+    await scope.remember(db, current)
+
+    if body.cursor is None:
+        position = cursors.Cursor(epoch=epoch, xid=0, id=0, scope=current.hash)
+    else:
+        try:
+            position = cursors.decode(body.cursor)
+        except cursors.UnreadableCursor:
+            return _reset(epoch, current)
+        # another feed (a restored or replaced database), or a position it never reached
+        if position.epoch != epoch or position.xid >= xmax:
+            return _reset(epoch, current)
+
+    if position.scope != current.hash and position.delta is None:
+        position = cursors.Cursor(
+            epoch=epoch,
+            xid=position.xid,
+            id=position.id,
+            scope=current.hash,
+            delta=(0, 0),
+            old_scope=position.scope,
+        )
+    if position.delta is not None:
+        old = await scope.recall(db, position.old_scope or "")
+        if old is None or position.scope != current.hash:
+            return _reset(epoch, current)  # the scope moved again mid-way: start afresh
+        return await _scope_delta(db, body.device_id, position, old, current, limit, horizon)
+
+    rows = (
+        (
+            await db.execute(
+                select(Change)
+                .where(
+                    tuple_(Change.xid, Change.id) > tuple_(_xid(position.xid), position.id),
+                    Change.xid < _xid(horizon),
+                    current.predicate(),
+                )
+                .order_by(Change.xid, Change.id)
+                .limit(limit + 1)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    changes = await _changes(db, rows, removed=set())
+    if rows:
+        last = rows[-1]
+        position = cursors.Cursor(epoch=epoch, xid=int(last.xid), id=last.id, scope=current.hash)
+    # acknowledge mutations only once everything they wrote has been handed out
+    settled_below = position.xid if has_more else horizon
+    return PullOut(
+        changes=changes,
+        cursor=cursors.encode(position),
+        has_more=has_more,
+        reset=False,
+        last_mutation_id=await _last_settled(db, body.device_id, settled_below),
+    )
+
+
+async def _scope_delta(
+    db: AsyncSession,
+    device_id: uuid.UUID,
+    position: cursors.Cursor,
+    old: scope.FeedScope,
+    new: scope.FeedScope,
+    limit: int,
+    horizon: int,
+) -> PullOut:
+    """Walk the feed up to the device's position once more: what left the old scope goes out
+    as removals, what came into the new one comes in; then the feed carries on as usual."""
+    assert position.delta is not None
+    was, now = old.predicate(), new.predicate()
+    rows = (
+        await db.execute(
+            select(Change, now.label("visible"))
+            .where(
+                tuple_(Change.xid, Change.id) > tuple_(_xid(position.delta[0]), position.delta[1]),
+                tuple_(Change.xid, Change.id) <= tuple_(_xid(position.xid), position.id),
+                or_(and_(was, not_(now)), and_(now, not_(was))),
+            )
+            .order_by(Change.xid, Change.id)
+            .limit(limit + 1)
+        )
+    ).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    removed = {(row.Change.entity, row.Change.record_id) for row in rows if not row.visible}
+    changes = await _changes(db, [row.Change for row in rows], removed=removed)
+    if more:
+        last = rows[-1].Change
+        next_position = msgspec.structs.replace(position, delta=(int(last.xid), last.id))
+    else:
+        next_position = cursors.Cursor(
+            epoch=position.epoch, xid=position.xid, id=position.id, scope=new.hash
+        )
+    return PullOut(
+        changes=changes,
+        cursor=cursors.encode(next_position),
+        has_more=True,  # the ordinary feed follows
+        reset=False,
+        last_mutation_id=await _last_settled(db, device_id, min(position.xid, horizon)),
+    )
+
+
+async def _changes(
+    db: AsyncSession, rows: list[Change], *, removed: set[tuple[str, str]]
+) -> list[ChangeOut]:
+    """One change per record (its latest row in the page), with the record as it is now."""
+    latest: dict[tuple[str, str], Change] = {}
+    for row in rows:
+        latest.pop((row.entity, row.record_id), None)
+        latest[(row.entity, row.record_id)] = row
+    wanted: dict[str, list[str]] = {}
+    for entity, record_id in latest:
+        if (entity, record_id) not in removed:
+            wanted.setdefault(entity, []).append(record_id)
+    current = {}
+    for entity, ids in wanted.items():
+        current |= await _load(db, entity, ids)
+    out = []
+    for key, row in latest.items():
+        version = row.version or row.id
+        if key in removed:
+            out.append(
+                ChangeOut(
+                    entity=row.entity,
+                    id=row.record_id,
+                    op="delete",
+                    version=version,
+                    data=None,
+                    reason="out_of_scope",
+                )
+            )
+            continue
+        found = current.get(key)
+        if found is None:
+            continue  # a record that no longer exists in any form: nothing to hand out
+        data, record_version, deleted = found
+        if deleted:
+            out.append(
+                ChangeOut(
+                    entity=row.entity,
+                    id=row.record_id,
+                    op="delete",
+                    version=record_version or version,
+                    data=None,
+                    reason="deleted",
+                )
+            )
+        else:
+            out.append(
+                ChangeOut(
+                    entity=row.entity,
+                    id=row.record_id,
+                    op="upsert",
+                    version=record_version or version,
+                    data=data,
+                )
+            )
+    return out
+
+
+async def _load(
+    db: AsyncSession, entity: str, ids: list[str]
+) -> dict[tuple[str, str], tuple[dict[str, Any], int | None, bool]]:
+    """Records by id as wire data, with their version and whether they are tombstones."""
+    if entity in KINDS:
+        kind = KINDS[entity]
+        model: Any = kind.model
+        rows = await db.scalars(select(model).where(model.id.in_([uuid.UUID(i) for i in ids])))
+        return {
+            (entity, str(row.id)): (
+                records.record_data(kind, row) | {"created_by": str(row.created_by)},
+                row.version,
+                row.deleted_at is not None,
+            )
+            for row in rows
+        }
+    if entity == "area":
+        rows = await db.scalars(select(Area).where(Area.code.in_(ids)))
+        return {
+            ("area", row.code): (
+                {
+                    "code": row.code,
+                    "level": row.level,
+                    "parent_code": row.parent_code,
+                    "name_mn": row.name_mn,
+                    "name_en": row.name_en,
+                    "aliases": list(row.aliases),
+                },
+                None,
+                False,
+            )
+            for row in rows
+        }
+    uuids = [uuid.UUID(i) for i in ids]
+    if entity == "facility":
+        rows = await db.scalars(select(Facility).where(Facility.id.in_(uuids)))
+        return {
+            ("facility", str(row.id)): (
+                records.canonical(
+                    {
+                        "type": row.type,
+                        "name_mn": row.name_mn,
+                        "name_en": row.name_en,
+                        "area_code": row.area_code,
+                        "registry_code": row.registry_code,
+                        "insurance_contracted": row.insurance_contracted,
+                        "latitude": row.latitude,
+                        "longitude": row.longitude,
+                    }
+                ),
+                None,
+                False,
+            )
+            for row in rows
+        }
+    if entity == "cycle":
+        rows = await db.scalars(select(Cycle).where(Cycle.id.in_(uuids)))
+        return {
+            ("cycle", str(row.id)): (
+                records.canonical(
+                    {
+                        "facility_id": row.facility_id,
+                        "template_version_id": row.template_version_id,
+                        "label": row.label,
+                        "phase": row.phase,
+                        "previous_cycle_id": row.previous_cycle_id,
+                        "planned_groups": row.planned_groups,
+                        "opened_at": row.opened_at,
+                        "closed_at": row.closed_at,
+                    }
+                ),
+                None,
+                False,
+            )
+            for row in rows
+        }
+    if entity == "template_version":
+        rows = await db.execute(
+            select(TemplateVersion, Template.key)
+            .join(Template, Template.id == TemplateVersion.template_id)
+            .where(TemplateVersion.id.in_(uuids))
+        )
+        return {
+            ("template_version", str(version.id)): (
+                {
+                    "template_id": str(version.template_id),
+                    "key": key,
+                    "number": version.number,
+                    "status": version.status,
+                    "document": version.document,
+                },
+                None,
+                False,
+            )
+            for version, key in rows
+        }
+    return {}

@@ -1,0 +1,501 @@
+"""sync and field records
+
+Revision ID: 07a4177c32b8
+Revises: b70272392fe2
+Created: 2026-11-23 01:15:58.542604+00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.types import UserDefinedType
+
+
+class _Xid8(UserDefinedType):
+    cache_ok = True
+
+    def get_col_spec(self, **kw):
+        return "xid8"
+
+
+XID8 = _Xid8()
+
+revision = "07a4177c32b8"
+down_revision = "b70272392fe2"
+branch_labels = None
+depends_on = None
+
+
+# Every table a tablet receives writes its change-feed row from a trigger, so that no write
+# path (API, sync, import, seed, hand-run SQL) can forget one. Scope and audience are fixed
+# at write time: a facility's records, soums and below by area, the rest for everyone.
+FEED_TABLES = (
+    "area",
+    "facility",
+    "template_version",
+    "cycle",
+    "submission",
+    "interface_meeting",
+    "action_item",
+    "action_update",
+)
+
+FEED_FUNCTIONS = [
+    """
+CREATE FUNCTION feed_area() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO change (entity, record_id, op, area_code)
+  VALUES ('area', NEW.code, 'upsert',
+          CASE WHEN NEW.level IN ('soum', 'bag', 'khoroo') THEN NEW.code END);
+  RETURN NULL;
+END $$
+""",
+    """
+CREATE FUNCTION feed_facility() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO change (entity, record_id, op, facility_id, area_code)
+  VALUES ('facility', NEW.id::text, 'upsert', NEW.id, NEW.area_code);
+  RETURN NULL;
+END $$
+""",
+    """
+CREATE FUNCTION feed_template_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.status <> 'draft' THEN
+    INSERT INTO change (entity, record_id, op) VALUES ('template_version', NEW.id::text, 'upsert');
+  END IF;
+  RETURN NULL;
+END $$
+""",
+    """
+CREATE FUNCTION feed_cycle() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO change (entity, record_id, op, facility_id, area_code)
+  SELECT 'cycle', NEW.id::text, 'upsert', NEW.facility_id, f.area_code
+  FROM facility f WHERE f.id = NEW.facility_id;
+  RETURN NULL;
+END $$
+""",
+    """
+CREATE FUNCTION feed_submission() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO change (entity, record_id, op, version, facility_id, area_code, audience)
+  SELECT 'submission', NEW.id::text,
+         CASE WHEN NEW.deleted_at IS NULL THEN 'upsert' ELSE 'delete' END,
+         NEW.version, NEW.facility_id, f.area_code,
+         CASE WHEN NEW.respondent = 'provider' THEN 'staff' ELSE 'team' END
+  FROM facility f WHERE f.id = NEW.facility_id;
+  RETURN NULL;
+END $$
+""",
+] + [
+    f"""
+CREATE FUNCTION feed_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO change (entity, record_id, op, version, facility_id, area_code)
+  SELECT '{table}', NEW.id::text,
+         CASE WHEN NEW.deleted_at IS NULL THEN 'upsert' ELSE 'delete' END,
+         NEW.version, NEW.facility_id, f.area_code
+  FROM facility f WHERE f.id = NEW.facility_id;
+  RETURN NULL;
+END $$
+"""
+    for table in ("interface_meeting", "action_item", "action_update")
+]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "change",
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
+        sa.Column("xid", XID8, server_default=sa.text("pg_current_xact_id()"), nullable=False),
+        sa.Column("entity", sa.Text(), nullable=False),
+        sa.Column("record_id", sa.Text(), nullable=False),
+        sa.Column("op", sa.Text(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=True),
+        sa.Column("facility_id", sa.Uuid(), nullable=True),
+        sa.Column("area_code", sa.Text(), nullable=True),
+        sa.Column("audience", sa.Text(), server_default="everyone", nullable=False),
+        sa.CheckConstraint(
+            "audience IN ('everyone', 'staff', 'team')", name=op.f("ck_change_audience")
+        ),
+        sa.CheckConstraint("op IN ('upsert', 'delete')", name=op.f("ck_change_op")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_change")),
+    )
+    op.create_index("ix_change_record", "change", ["entity", "record_id"], unique=False)
+    op.create_index("ix_change_xid_id", "change", ["xid", "id"], unique=False)
+    op.create_table(
+        "sync_epoch",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("epoch", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_epoch")),
+    )
+    op.create_table(
+        "sync_scope",
+        sa.Column("hash", sa.Text(), nullable=False),
+        sa.Column("role", sa.Text(), nullable=False),
+        sa.Column("area_codes", postgresql.ARRAY(sa.Text()), nullable=False),
+        sa.Column("facility_ids", postgresql.ARRAY(sa.Uuid()), nullable=False),
+        sa.PrimaryKeyConstraint("hash", name=op.f("pk_sync_scope")),
+    )
+    op.create_table(
+        "record_version",
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
+        sa.Column("entity", sa.Text(), nullable=False),
+        sa.Column("record_id", sa.Uuid(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("changed", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("snapshot", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("deleted", sa.Boolean(), server_default="false", nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("device_id", sa.Uuid(), nullable=True),
+        sa.Column("mutation_id", sa.BigInteger(), nullable=True),
+        sa.Column(
+            "at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_record_version_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_record_version")),
+    )
+    op.create_index(
+        "ix_record_version_record",
+        "record_version",
+        ["entity", "record_id", "version"],
+        unique=False,
+    )
+    op.create_table(
+        "sync_conflict",
+        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
+        sa.Column("entity", sa.Text(), nullable=False),
+        sa.Column("record_id", sa.Uuid(), nullable=False),
+        sa.Column("facility_id", sa.Uuid(), nullable=False),
+        sa.Column("field", sa.Text(), nullable=False),
+        sa.Column("base_value", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("server_value", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("device_value", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("base_version", sa.Integer(), nullable=True),
+        sa.Column("server_version", sa.Integer(), nullable=False),
+        sa.Column("device_id", sa.Uuid(), nullable=True),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("mutation_id", sa.BigInteger(), nullable=True),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column("status", sa.Text(), server_default="open", nullable=False),
+        sa.Column("resolution", sa.Text(), nullable=True),
+        sa.Column("resolved_value", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("resolved_by", sa.Uuid(), nullable=True),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint("status IN ('open', 'resolved')", name=op.f("ck_sync_conflict_status")),
+        sa.ForeignKeyConstraint(
+            ["facility_id"], ["facility.id"], name=op.f("fk_sync_conflict_facility_id_facility")
+        ),
+        sa.ForeignKeyConstraint(
+            ["resolved_by"],
+            ["user_account.id"],
+            name=op.f("fk_sync_conflict_resolved_by_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_sync_conflict_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_conflict")),
+    )
+    op.create_index(
+        "ix_sync_conflict_facility_status", "sync_conflict", ["facility_id", "status"], unique=False
+    )
+    op.create_index(
+        "ix_sync_conflict_record", "sync_conflict", ["entity", "record_id"], unique=False
+    )
+    op.create_table(
+        "sync_device",
+        sa.Column("device_id", sa.Uuid(), nullable=False),
+        sa.Column("last_mutation_id", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["device_id"], ["device.id"], name=op.f("fk_sync_device_device_id_device")
+        ),
+        sa.PrimaryKeyConstraint("device_id", name=op.f("pk_sync_device")),
+    )
+    op.create_table(
+        "sync_mutation",
+        sa.Column("device_id", sa.Uuid(), nullable=False),
+        sa.Column("mutation_id", sa.BigInteger(), nullable=False),
+        sa.Column("content_hash", sa.Text(), nullable=False),
+        sa.Column("result", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("client_ts", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("clock_flagged", sa.Boolean(), server_default="false", nullable=False),
+        sa.Column("xid", XID8, server_default=sa.text("pg_current_xact_id()"), nullable=False),
+        sa.Column(
+            "settled_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["device_id"], ["device.id"], name=op.f("fk_sync_mutation_device_id_device")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_sync_mutation_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("device_id", "mutation_id", name=op.f("pk_sync_mutation")),
+    )
+    op.create_table(
+        "interface_meeting",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("cycle_id", sa.Uuid(), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=True),
+        sa.Column("venue", sa.Text(), server_default="", nullable=False),
+        sa.Column(
+            "attendance",
+            postgresql.JSONB(astext_type=sa.Text()),
+            server_default="{}",
+            nullable=False,
+        ),
+        sa.Column("priorities", postgresql.ARRAY(sa.Text()), server_default="{}", nullable=False),
+        sa.Column("notes", sa.Text(), server_default="", nullable=False),
+        sa.Column("status", sa.Text(), server_default="planned", nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("facility_id", sa.Uuid(), nullable=False),
+        sa.Column("created_by", sa.Uuid(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('planned', 'held', 'closed')", name=op.f("ck_interface_meeting_status")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["user_account.id"],
+            name=op.f("fk_interface_meeting_created_by_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["cycle_id"], ["cycle.id"], name=op.f("fk_interface_meeting_cycle_id_cycle")
+        ),
+        sa.ForeignKeyConstraint(
+            ["facility_id"], ["facility.id"], name=op.f("fk_interface_meeting_facility_id_facility")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_interface_meeting")),
+    )
+    op.create_index(
+        "ix_interface_meeting_cycle_id", "interface_meeting", ["cycle_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_interface_meeting_facility_id"), "interface_meeting", ["facility_id"], unique=False
+    )
+    op.create_table(
+        "submission",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("cycle_id", sa.Uuid(), nullable=False),
+        sa.Column("template_version_id", sa.Uuid(), nullable=False),
+        sa.Column("respondent", sa.Text(), nullable=False),
+        sa.Column("group", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("answers", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("collected_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("content_hash", sa.Text(), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("facility_id", sa.Uuid(), nullable=False),
+        sa.Column("created_by", sa.Uuid(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "respondent IN ('community', 'provider', 'monitor')",
+            name=op.f("ck_submission_respondent"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["user_account.id"], name=op.f("fk_submission_created_by_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["cycle_id"], ["cycle.id"], name=op.f("fk_submission_cycle_id_cycle")
+        ),
+        sa.ForeignKeyConstraint(
+            ["facility_id"], ["facility.id"], name=op.f("fk_submission_facility_id_facility")
+        ),
+        sa.ForeignKeyConstraint(
+            ["template_version_id"],
+            ["template_version.id"],
+            name=op.f("fk_submission_template_version_id_template_version"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_submission")),
+    )
+    op.create_index("ix_submission_cycle_id", "submission", ["cycle_id"], unique=False)
+    op.create_index(op.f("ix_submission_facility_id"), "submission", ["facility_id"], unique=False)
+    op.create_table(
+        "action_item",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("cycle_id", sa.Uuid(), nullable=False),
+        sa.Column("meeting_id", sa.Uuid(), nullable=True),
+        sa.Column(
+            "indicator_keys", postgresql.ARRAY(sa.Text()), server_default="{}", nullable=False
+        ),
+        sa.Column("issue", sa.Text(), nullable=False),
+        sa.Column("action", sa.Text(), nullable=False),
+        sa.Column("responsible", sa.Text(), server_default="", nullable=False),
+        sa.Column("resources", sa.Text(), server_default="", nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("status", sa.Text(), server_default="not_started", nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("facility_id", sa.Uuid(), nullable=False),
+        sa.Column("created_by", sa.Uuid(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('not_started', 'in_progress', 'blocked', 'done', 'dropped')",
+            name=op.f("ck_action_item_status"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["user_account.id"], name=op.f("fk_action_item_created_by_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["cycle_id"], ["cycle.id"], name=op.f("fk_action_item_cycle_id_cycle")
+        ),
+        sa.ForeignKeyConstraint(
+            ["facility_id"], ["facility.id"], name=op.f("fk_action_item_facility_id_facility")
+        ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["interface_meeting.id"],
+            name=op.f("fk_action_item_meeting_id_interface_meeting"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_action_item")),
+    )
+    op.create_index("ix_action_item_cycle_id", "action_item", ["cycle_id"], unique=False)
+    op.create_index(
+        op.f("ix_action_item_facility_id"), "action_item", ["facility_id"], unique=False
+    )
+    op.create_table(
+        "action_update",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("action_item_id", sa.Uuid(), nullable=False),
+        sa.Column("status", sa.Text(), nullable=False),
+        sa.Column("note", sa.Text(), server_default="", nullable=False),
+        sa.Column("reported_on", sa.Date(), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("facility_id", sa.Uuid(), nullable=False),
+        sa.Column("created_by", sa.Uuid(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('not_started', 'in_progress', 'blocked', 'done', 'dropped')",
+            name=op.f("ck_action_update_status"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["action_item_id"],
+            ["action_item.id"],
+            name=op.f("fk_action_update_action_item_id_action_item"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["user_account.id"],
+            name=op.f("fk_action_update_created_by_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["facility_id"], ["facility.id"], name=op.f("fk_action_update_facility_id_facility")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_action_update")),
+    )
+    op.create_index(
+        "ix_action_update_action_item_id", "action_update", ["action_item_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_action_update_facility_id"), "action_update", ["facility_id"], unique=False
+    )
+
+    op.execute("INSERT INTO sync_epoch (id) VALUES (1)")
+    for function in FEED_FUNCTIONS:
+        op.execute(function)
+    for table in FEED_TABLES:
+        op.execute(
+            f"CREATE TRIGGER {table}_feed AFTER INSERT OR UPDATE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION feed_{table}()"
+        )
+
+
+def downgrade() -> None:
+    for table in FEED_TABLES:
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_feed ON {table}")
+        op.execute(f"DROP FUNCTION IF EXISTS feed_{table}()")
+    op.drop_index(op.f("ix_action_update_facility_id"), table_name="action_update")
+    op.drop_index("ix_action_update_action_item_id", table_name="action_update")
+    op.drop_table("action_update")
+    op.drop_index(op.f("ix_action_item_facility_id"), table_name="action_item")
+    op.drop_index("ix_action_item_cycle_id", table_name="action_item")
+    op.drop_table("action_item")
+    op.drop_index(op.f("ix_submission_facility_id"), table_name="submission")
+    op.drop_index("ix_submission_cycle_id", table_name="submission")
+    op.drop_table("submission")
+    op.drop_index(op.f("ix_interface_meeting_facility_id"), table_name="interface_meeting")
+    op.drop_index("ix_interface_meeting_cycle_id", table_name="interface_meeting")
+    op.drop_table("interface_meeting")
+    op.drop_table("sync_mutation")
+    op.drop_table("sync_device")
+    op.drop_index("ix_sync_conflict_record", table_name="sync_conflict")
+    op.drop_index("ix_sync_conflict_facility_status", table_name="sync_conflict")
+    op.drop_table("sync_conflict")
+    op.drop_index("ix_record_version_record", table_name="record_version")
+    op.drop_table("record_version")
+    op.drop_table("sync_scope")
+    op.drop_table("sync_epoch")
+    op.drop_index("ix_change_xid_id", table_name="change")
+    op.drop_index("ix_change_record", table_name="change")
+    op.drop_table("change")
