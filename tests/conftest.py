@@ -131,3 +131,9 @@ def committed_app(settings: Settings, committed_database: Database) -> Litestar:
 async def committed_client(committed_app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     async with serve(committed_app) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def settings_for_apps(settings: Settings) -> Settings:
+    """Settings for an app built on a database of a test's own (its URL is handed in apart)."""
+    return settings

@@ -127,6 +127,8 @@ class Batch:
     history: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     snapshots: dict[tuple[str, uuid.UUID, int], dict[str, Any]] = field(default_factory=dict)
+    # versions this push wrote (all by this device)
+    written: set[tuple[str, uuid.UUID, int]] = field(default_factory=set)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -438,7 +440,9 @@ class Batch:
     async def _base(
         self, working: Working, m: MutationIn, changes: dict[str, Any]
     ) -> dict[str, Any]:
-        """The device's starting values: as it sent them, else the stored version it names."""
+        """The device's starting values: as it sent them, else the stored version it names,
+        moved on past the versions this device wrote itself since (its own offline edits
+        of one record are a line, not a conflict with itself)."""
         if m.base is not None and set(changes) <= set(m.base):
             return {
                 name: canonical(value)
@@ -447,7 +451,23 @@ class Batch:
                 ).items()
                 if value is not msgspec.UNSET
             }
-        snapshot = await self._snapshot(working, m.base_version or 0)
+        own = await self.db.scalar(
+            select(func.max(RecordVersion.version)).where(
+                RecordVersion.entity == working.kind.name,
+                RecordVersion.record_id == working.id,
+                RecordVersion.device_id == self.device_id,
+                RecordVersion.version > (m.base_version or 0),
+            )
+        )
+        in_batch = max(
+            (
+                version
+                for entity, record_id, version in self.written
+                if (entity, record_id) == (working.kind.name, working.id)
+            ),
+            default=0,
+        )
+        snapshot = await self._snapshot(working, max(m.base_version or 0, own or 0, in_batch))
         if snapshot is None:
             raise Rejected(
                 "sync.bad_base_version", "no such version of this record", "base_version"
@@ -493,6 +513,7 @@ class Batch:
     ) -> None:
         snapshot = dict(working.values)
         self.snapshots[(working.kind.name, working.id, working.version)] = snapshot
+        self.written.add((working.kind.name, working.id, working.version))
         self.history.append(
             {
                 "entity": working.kind.name,
