@@ -54,6 +54,12 @@ MATRIX = [
     ("GET", f"{CYCLE}/phases", None, ANYONE),
     ("POST", f"{CYCLE}/advance", {"to": "closed"}, RUNNERS),
     ("POST", f"{CYCLE}/reopen", {"to": "preparation", "reason": "why not"}, COORDINATORS),
+    ("POST", "/sync/v1/push", {}, ANYONE - {Role.VIEWER}),
+    ("POST", "/sync/v1/pull", {}, ANYONE),
+    ("GET", "/sync/v1/conflicts", None, ANYONE),
+    ("POST", f"/sync/v1/conflicts/{NOBODY_ID}/resolve", {"choice": "server"}, RUNNERS),
+    ("POST", "/sync/v1/integrity", {"entity": "submission", "ids": []}, ANYONE),
+    ("GET", f"/sync/v1/history/{NOBODY_KEY}/{NOBODY_ID}", None, ANYONE),
 ]
 
 
