@@ -9,10 +9,12 @@ for everyone until it ends, instead of being skipped.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
-from sqlalchemy import and_, func, literal, not_, or_, select, text, tuple_
+from sqlalchemy import Text, Uuid, and_, any_, cast, func, literal, not_, or_, select, text, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
@@ -30,6 +32,7 @@ from backend.sync.records import KINDS
 from backend.sync.schemas import ChangeOut, PullIn, PullOut
 
 DEFAULT_LIMIT = 500
+FEED_COLUMNS = (Change.xid, Change.id, Change.entity, Change.record_id, Change.version)
 
 
 async def _horizon(db: AsyncSession) -> tuple[int, int]:
@@ -155,7 +158,7 @@ async def _scope_delta(
     was, now = old.predicate(), new.predicate()
     rows = (
         await db.execute(
-            select(Change, now.label("visible"))
+            select(*FEED_COLUMNS, now.label("visible"))
             .where(
                 tuple_(Change.xid, Change.id) > tuple_(_xid(position.delta[0]), position.delta[1]),
                 tuple_(Change.xid, Change.id) <= tuple_(_xid(position.xid), position.id),
@@ -167,10 +170,10 @@ async def _scope_delta(
     ).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    removed = {(row.Change.entity, row.Change.record_id) for row in rows if not row.visible}
-    changes = await _changes(db, [row.Change for row in rows], removed=removed)
+    removed = {(row.entity, row.record_id) for row in rows if not row.visible}
+    changes = await _changes(db, rows, removed=removed)
     if more:
-        last = rows[-1].Change
+        last = rows[-1]
         next_position = msgspec.structs.replace(position, delta=(int(last.xid), last.id))
     else:
         next_position = cursors.Cursor(
@@ -186,10 +189,10 @@ async def _scope_delta(
 
 
 async def _changes(
-    db: AsyncSession, rows: list[Change], *, removed: set[tuple[str, str]]
+    db: AsyncSession, rows: Sequence[Any], *, removed: set[tuple[str, str]]
 ) -> list[ChangeOut]:
     """One change per record (its latest row in the page), with the record as it is now."""
-    latest: dict[tuple[str, str], Change] = {}
+    latest: dict[tuple[str, str], Any] = {}
     for row in rows:
         latest.pop((row.entity, row.record_id), None)
         latest[(row.entity, row.record_id)] = row
@@ -250,15 +253,27 @@ async def _load(
     if entity in KINDS:
         kind = KINDS[entity]
         model: Any = kind.model
-        rows = await db.scalars(select(model).where(model.id.in_([uuid.UUID(i) for i in ids])))
-        return {
-            (entity, str(row.id)): (
-                records.record_data(kind, row) | {"created_by": str(row.created_by)},
-                row.version,
-                row.deleted_at is not None,
-            )
-            for row in rows
-        }
+        # stored JSON goes out as stored, without decoding and encoding it again
+        stored_json = {name for name in kind.fields if isinstance(getattr(model, name).type, JSONB)}
+        columns = [
+            cast(getattr(model, name), Text) if name in stored_json else getattr(model, name)
+            for name in kind.fields
+        ]
+        rows = await db.execute(
+            select(
+                cast(model.id, Text), model.version, model.deleted_at, model.created_by, *columns
+            ).where(model.id == any_(cast(literal(ids, ARRAY(Text)), ARRAY(Uuid))))
+        )
+        out = {}
+        for row in rows:
+            data = dict(zip(kind.fields, row[4:], strict=True))
+            for name in stored_json:
+                if data[name] is not None:
+                    data[name] = msgspec.Raw(data[name].encode())
+            # UUIDs, dates and times go out as they are: the JSON encoder writes them canonically
+            data["created_by"] = row[3]
+            out[(entity, row[0])] = (data, row[1], row[2] is not None)
+        return out
     if entity == "area":
         rows = await db.scalars(select(Area).where(Area.code.in_(ids)))
         return {
