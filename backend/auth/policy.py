@@ -75,7 +75,7 @@ async def enforce_access(connection: ASGIConnection, handler: BaseRouteHandler) 
         return
     if not isinstance(access, frozenset):
         raise UndeclaredAccess("This route declares no access policy.")
-    from backend.auth import sessions  # the session lookup needs the database layer
+    from backend.auth import sessions  # imported here: sessions builds on this module
 
     principal = await sessions.authenticate(connection)
     if principal.role not in access:

@@ -8,19 +8,11 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.cycles.phases import PHASES
 from backend.facilities.schemas import FacilityType
 from backend.wire import Wire
 
-Phase = Literal[
-    "preparation",
-    "input_tracking",
-    "community_scoring",
-    "self_assessment",
-    "interface_meeting",
-    "action_plan",
-    "follow_up",
-    "closed",
-]
+Phase = Literal[PHASES]  # type: ignore[valid-type]
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 GroupType = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 

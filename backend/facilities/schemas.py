@@ -7,18 +7,10 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.facilities.models import FACILITY_TYPES
 from backend.wire import Wire
 
-FacilityType = Literal[
-    "school",
-    "kindergarten",
-    "dormitory",
-    "family_health_centre",
-    "soum_health_centre",
-    "hospital",
-    "pharmacy",
-    "insurance_office",
-]
+FacilityType = Literal[FACILITY_TYPES]  # type: ignore[valid-type]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 RegistryCode = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 # Mongolia's bounding box, so a swapped latitude and longitude is caught

@@ -1,0 +1,254 @@
+"""The records one push works on: loaded and locked in bulk, changed in memory, written in bulk."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.policy import Principal
+from backend.cycles.models import Cycle
+from backend.facilities import service as facilities
+from backend.facilities.models import Facility
+from backend.scorecards.models import TemplateVersion
+from backend.sync import records
+from backend.sync.models import Conflict, RecordVersion
+from backend.sync.records import KINDS, RecordKind, typed_values
+from backend.sync.schemas import MutationIn
+
+# Kinds in the order their rows are written: each refers only to kinds before it.
+WRITE_ORDER = ("interface_meeting", "action_item", "action_update", "submission")
+
+
+@dataclass(slots=True)
+class Working:
+    """A record as this push sees it: loaded from the database or created by the push."""
+
+    kind: RecordKind
+    id: uuid.UUID
+    values: dict[str, Any]
+    version: int
+    deleted: bool
+    created_by: uuid.UUID
+    facility_id: uuid.UUID
+    cycle_id: uuid.UUID
+    new: bool
+    in_scope: bool = True
+    dirty: bool = False
+    content_hash: str | None = None
+    changed_fields: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class CycleInfo:
+    facility_id: uuid.UUID
+    phase: str
+    template_version_id: uuid.UUID
+
+
+@dataclass
+class Workset:
+    """Everything one push reads, and everything it will write."""
+
+    db: AsyncSession
+    principal: Principal
+    device_id: uuid.UUID
+    records: dict[tuple[str, uuid.UUID], Working] = field(default_factory=dict)
+    cycles: dict[uuid.UUID, CycleInfo] = field(default_factory=dict)
+    versions: dict[uuid.UUID, TemplateVersion] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    snapshots: dict[tuple[str, uuid.UUID, int], dict[str, Any]] = field(default_factory=dict)
+    # versions this push wrote (all by this device)
+    written: set[tuple[str, uuid.UUID, int]] = field(default_factory=set)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    async def prefetch(self, mutations: list[MutationIn]) -> None:
+        """Load and lock every record the push touches, and what they refer to, in bulk."""
+        wanted: dict[str, set[uuid.UUID]] = {name: set() for name in KINDS}
+        cycle_ids: set[uuid.UUID] = set()
+        for mutation in mutations:
+            record_id = uuid_or_none(mutation.id)
+            if mutation.entity not in KINDS or record_id is None:
+                continue
+            wanted[mutation.entity].add(record_id)
+            for key, kind in (
+                ("meeting_id", "interface_meeting"),
+                ("action_item_id", "action_item"),
+            ):
+                if (ref := uuid_or_none(mutation.data.get(key))) is not None:
+                    wanted[kind].add(ref)
+            if (ref := uuid_or_none(mutation.data.get("cycle_id"))) is not None:
+                cycle_ids.add(ref)
+        for name in WRITE_ORDER:
+            ids = sorted(wanted[name])
+            if not ids:
+                continue
+            kind = KINDS[name]
+            model: Any = kind.model
+            # locked in id order, kind by kind, so concurrent pushes cannot deadlock
+            rows = await self.db.scalars(
+                select(model).where(model.id.in_(ids)).order_by(model.id).with_for_update()
+            )
+            for row in rows:
+                self.records[(name, row.id)] = Working(
+                    kind=kind,
+                    id=row.id,
+                    values=records.record_data(kind, row),
+                    version=row.version,
+                    deleted=row.deleted_at is not None,
+                    created_by=row.created_by,
+                    facility_id=row.facility_id,
+                    cycle_id=getattr(row, "cycle_id", None) or uuid.UUID(int=0),
+                    new=False,
+                    content_hash=getattr(row, "content_hash", None),
+                )
+        loaded = [w for w in self.records.values()]
+        cycle_ids |= {w.cycle_id for w in loaded if w.kind.name != "action_update"}
+        if loaded:
+            visible = set(
+                await self.db.scalars(
+                    select(Facility.id).where(
+                        Facility.id.in_({w.facility_id for w in loaded}),
+                        facilities.in_scope(self.principal),
+                    )
+                )
+            )
+            for working in loaded:
+                working.in_scope = working.facility_id in visible
+        if cycle_ids:
+            rows = await self.db.execute(
+                select(Cycle.id, Cycle.facility_id, Cycle.phase, Cycle.template_version_id)
+                .join(Facility, Facility.id == Cycle.facility_id)
+                .where(Cycle.id.in_(cycle_ids), facilities.in_scope(self.principal))
+            )
+            for cycle_id, facility_id, phase, version_id in rows:
+                self.cycles[cycle_id] = CycleInfo(facility_id, phase, version_id)
+        version_ids = {info.template_version_id for info in self.cycles.values()}
+        if version_ids:
+            for version in await self.db.scalars(
+                select(TemplateVersion).where(TemplateVersion.id.in_(version_ids))
+            ):
+                self.versions[version.id] = version
+
+    async def _snapshot(self, working: Working, version: int) -> dict[str, Any] | None:
+        key = (working.kind.name, working.id, version)
+        if key not in self.snapshots:
+            self.snapshots[key] = await self.db.scalar(
+                select(RecordVersion.snapshot).where(
+                    RecordVersion.entity == working.kind.name,
+                    RecordVersion.record_id == working.id,
+                    RecordVersion.version == version,
+                )
+            )
+        return self.snapshots[key]
+
+    # -- recording -------------------------------------------------------------------------------
+    def _remember(
+        self, working: Working, changed: dict[str, Any], m: MutationIn, *, deleted: bool = False
+    ) -> None:
+        snapshot = dict(working.values)
+        self.snapshots[(working.kind.name, working.id, working.version)] = snapshot
+        self.written.add((working.kind.name, working.id, working.version))
+        self.history.append(
+            {
+                "entity": working.kind.name,
+                "record_id": working.id,
+                "version": working.version,
+                "changed": changed,
+                "snapshot": snapshot,
+                "deleted": deleted,
+                "user_id": self.principal.user_id,
+                "device_id": self.device_id,
+                "mutation_id": m.mutation_id,
+            }
+        )
+
+    def _conflict(
+        self, working: Working, m: MutationIn, field: str, base: Any, server: Any, device: Any
+    ) -> uuid.UUID:
+        conflict_id = uuid.uuid4()
+        self.conflicts.append(
+            {
+                "id": conflict_id,
+                "entity": working.kind.name,
+                "record_id": working.id,
+                "facility_id": working.facility_id,
+                "field": field,
+                "base_value": base,
+                "server_value": server,
+                "device_value": device,
+                "base_version": m.base_version,
+                "server_version": working.version,
+                "device_id": self.device_id,
+                "user_id": self.principal.user_id,
+                "mutation_id": m.mutation_id,
+            }
+        )
+        return conflict_id
+
+    # -- writing ---------------------------------------------------------------------------------
+    async def flush(self) -> None:
+        for name in WRITE_ORDER:
+            kind = KINDS[name]
+            model: Any = kind.model
+            dirty = [w for w in self.records.values() if w.kind is kind and w.dirty]
+            fresh = [w for w in dirty if w.new]
+            if fresh:
+                await self.db.execute(insert(model), [self._row(w) for w in fresh])
+            for working in dirty:
+                if working.new:
+                    continue
+                await self.db.execute(
+                    update(model)
+                    .where(model.id == working.id)
+                    .values(
+                        **typed_values(
+                            kind,
+                            {name: working.values[name] for name in working.changed_fields},
+                            create=False,
+                        ),
+                        version=working.version,
+                        updated_at=func.now(),
+                        deleted_at=func.now() if working.deleted else None,
+                    )
+                )
+        if self.history:
+            await self.db.execute(insert(RecordVersion), self.history)
+        if self.conflicts:
+            await self.db.execute(insert(Conflict), self.conflicts)
+
+    def _row(self, working: Working) -> dict[str, Any]:
+        row = typed_values(working.kind, _columns(working), create=True)
+        row |= {
+            "id": working.id,
+            "version": working.version,
+            "facility_id": working.facility_id,
+            "created_by": working.created_by,
+            "deleted_at": datetime.now(UTC) if working.deleted else None,
+        }
+        if working.kind.name == "submission":
+            row["content_hash"] = working.content_hash
+            row["template_version_id"] = uuid.UUID(working.values["template_version_id"])
+        return row
+
+
+def _columns(working: Working) -> dict[str, Any]:
+    """The record's own writable columns (scope columns are set by the server)."""
+    return {
+        k: v for k, v in working.values.items() if k not in ("facility_id", "template_version_id")
+    }
+
+
+def uuid_or_none(value: Any) -> uuid.UUID | None:
+    if isinstance(value, str):
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            return None
+    return None
