@@ -24,6 +24,7 @@ from backend.db import Database, open_database, provide_db
 from backend.errors import EXCEPTION_HANDLERS
 from backend.facilities import routes as facility_routes
 from backend.logs import RequestContext
+from backend.reports import routes as report_routes
 from backend.scorecards import routes as template_routes
 from backend.settings import Settings
 from backend.sync import routes as sync_routes
@@ -40,6 +41,7 @@ ROUTE_HANDLERS = [
     *template_routes.ROUTES,
     *cycle_routes.ROUTES,
     *sync_routes.ROUTES,
+    *report_routes.ROUTES,
 ]
 
 

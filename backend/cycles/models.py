@@ -58,6 +58,10 @@ class Cycle(Base):
     opened_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # results reach viewers once a coordinator publishes them
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # free-text reasons reach providers and viewers once a coordinator has reviewed them
+    reasons_reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

@@ -110,4 +110,31 @@ async def reopen(
     return cycles.cycle_out(cycle)
 
 
-ROUTES = [list_cycles, open_cycle, open_campaign, get_cycle, phase_history, advance, reopen]
+@post(f"{CYCLE}/publish", opt=COORDINATORS, tags=["cycles"], status_code=200)
+async def publish(
+    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+) -> CycleOut:
+    """Make the cycle's results visible to viewers (ministry, donors, the public)."""
+    return cycles.cycle_out(await cycles.publish(db, principal=principal, cycle_id=cycle_id))
+
+
+@post(f"{CYCLE}/review-reasons", opt=COORDINATORS, tags=["cycles"], status_code=200)
+async def review_reasons(
+    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+) -> CycleOut:
+    """Mark the community's free-text reasons as read: providers and viewers may see them."""
+    cycle = await cycles.review_reasons(db, principal=principal, cycle_id=cycle_id)
+    return cycles.cycle_out(cycle)
+
+
+ROUTES = [
+    list_cycles,
+    open_cycle,
+    open_campaign,
+    get_cycle,
+    phase_history,
+    advance,
+    reopen,
+    publish,
+    review_reasons,
+]

@@ -44,6 +44,8 @@ class CycleOut(Wire):
     planned_groups: list[PlannedGroup]
     opened_at: datetime
     closed_at: datetime | None
+    published_at: datetime | None = None
+    reasons_reviewed_at: datetime | None = None
 
 
 class CyclePage(Wire):

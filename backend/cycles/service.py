@@ -47,6 +47,7 @@ class TemplateNotForFacility(InvalidInput):
 
 
 CYCLE_REOPENED = "cycle.reopened"
+CYCLE_PUBLISHED = "cycle.published"
 
 
 def cycle_out(cycle: Cycle) -> CycleOut:
@@ -61,6 +62,8 @@ def cycle_out(cycle: Cycle) -> CycleOut:
         planned_groups=msgspec.convert(cycle.planned_groups, list[PlannedGroup]),
         opened_at=cycle.opened_at,
         closed_at=cycle.closed_at,
+        published_at=cycle.published_at,
+        reasons_reviewed_at=cycle.reasons_reviewed_at,
     )
 
 
@@ -313,3 +316,24 @@ async def history(
         )
         for row in rows
     ]
+
+
+async def publish(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID) -> Cycle:
+    """Results reach viewers from now on."""
+    cycle = await get(db, principal=principal, cycle_id=cycle_id, lock=True)
+    if cycle.published_at is None:
+        cycle.published_at = func.now()
+        await audit.record(db, CYCLE_PUBLISHED, actor_id=principal.user_id, cycle_id=str(cycle.id))
+        await db.flush()
+        await db.refresh(cycle)
+    return cycle
+
+
+async def review_reasons(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID) -> Cycle:
+    """The community's free-text reasons have been read; providers and viewers may see them."""
+    cycle = await get(db, principal=principal, cycle_id=cycle_id, lock=True)
+    if cycle.reasons_reviewed_at is None:
+        cycle.reasons_reviewed_at = func.now()
+        await db.flush()
+        await db.refresh(cycle)
+    return cycle

@@ -327,6 +327,7 @@ async def _load(
                         "planned_groups": row.planned_groups,
                         "opened_at": row.opened_at,
                         "closed_at": row.closed_at,
+                        "published_at": row.published_at,
                     }
                 ),
                 None,

@@ -1,0 +1,63 @@
+"""The scorecard's statistics, computed in PostgreSQL over the submissions' answers."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+# One row per (indicator, respondent, group type) and per (indicator, respondent): numeric
+# answers as they are, yes/no as 1/0 (so the mean is the share answering yes).
+CYCLE_STATISTICS = text(
+    """
+    WITH scored AS (
+        SELECT s.respondent,
+               s."group" ->> 'type' AS group_type,
+               COALESCE((SELECT sum(p.value::int)
+                         FROM jsonb_each_text(s."group" -> 'participants') AS p), 0) AS people,
+               a.key AS indicator,
+               CASE jsonb_typeof(a.value -> 'value')
+                    WHEN 'number' THEN (a.value ->> 'value')::numeric
+                    WHEN 'boolean' THEN (a.value ->> 'value')::boolean::int
+               END AS score
+        FROM submission s
+        CROSS JOIN LATERAL jsonb_each(s.answers) AS a
+        WHERE s.cycle_id = :cycle_id
+          AND s.deleted_at IS NULL
+          AND jsonb_typeof(a.value -> 'value') IN ('number', 'boolean')
+    )
+    SELECT indicator, respondent, group_type,
+           GROUPING(group_type) = 1 AS overall,
+           count(*) AS n,
+           sum(people) AS participants,
+           avg(score)::float8 AS mean,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY score)::float8 AS median,
+           min(score)::float8 AS low,
+           max(score)::float8 AS high
+    FROM scored
+    GROUP BY GROUPING SETS ((indicator, respondent, group_type), (indicator, respondent))
+    ORDER BY indicator, respondent, group_type NULLS FIRST
+    """
+)
+
+REASONS = text(
+    """
+    SELECT a.key AS indicator, s."group" ->> 'type' AS group_type,
+           a.value ->> 'reason' AS reason, a.value ->> 'suggestion' AS suggestion
+    FROM submission s
+    CROSS JOIN LATERAL jsonb_each(s.answers) AS a
+    WHERE s.cycle_id = :cycle_id AND s.deleted_at IS NULL AND s.respondent = 'community'
+      AND (coalesce(a.value ->> 'reason', '') <> '' OR coalesce(a.value ->> 'suggestion', '') <> '')
+    ORDER BY a.key, s.collected_at
+    """
+)
+
+
+async def cycle_statistics(db: AsyncSession, cycle_id: uuid.UUID) -> list[Any]:
+    return list((await db.execute(CYCLE_STATISTICS, {"cycle_id": cycle_id})).all())
+
+
+async def community_reasons(db: AsyncSession, cycle_id: uuid.UUID) -> list[Any]:
+    return list((await db.execute(REASONS, {"cycle_id": cycle_id})).all())

@@ -1,0 +1,63 @@
+"""Wire types of results."""
+
+from __future__ import annotations
+
+import uuid
+
+from backend.wire import Wire
+
+
+class CellOut(Wire):
+    """Scores of one indicator from one community group, or from all (`group` null)."""
+
+    group: str | None
+    n: int
+    participants: int
+    mean: float | None
+    median: float | None
+    min: float | None
+    max: float | None
+    suppressed: bool
+
+
+class ReasonOut(Wire):
+    group: str | None
+    reason: str | None
+    suggestion: str | None
+
+
+class IndicatorOut(Wire):
+    key: str
+    section: str
+    label_mn: str
+    label_en: str
+    answer_type: str
+    community: CellOut | None
+    community_groups: list[CellOut]
+    provider_mean: float | None
+    provider_n: int
+    monitor_mean: float | None
+    monitor_n: int
+    # community minus provider
+    gap: float | None
+    previous_mean: float | None
+    # community now minus community in the previous round at this facility
+    change: float | None
+    # null while hidden from the caller (not yet reviewed)
+    reasons: list[ReasonOut] | None
+
+
+class ScorecardOut(Wire):
+    cycle_id: uuid.UUID
+    label: str
+    phase: str
+    facility_id: uuid.UUID
+    facility_name_mn: str
+    facility_name_en: str
+    template_key: str
+    template_version: int
+    previous_cycle_id: uuid.UUID | None
+    published: bool
+    reasons_reviewed: bool
+    suppressed_cells: int
+    indicators: list[IndicatorOut]

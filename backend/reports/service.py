@@ -1,0 +1,144 @@
+"""Results of a cycle: the community-provider comparison, under the privacy rules."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.models import Role
+from backend.auth.policy import Principal
+from backend.cycles import service as cycles
+from backend.cycles.models import Cycle
+from backend.errors import NotFound
+from backend.facilities.models import Facility
+from backend.reports import queries
+from backend.reports.aggregate import Cell, IndicatorResult, suppress
+from backend.reports.schemas import CellOut, IndicatorOut, ReasonOut, ScorecardOut
+from backend.scorecards import service as templates
+from backend.scorecards.models import Template, TemplateVersion
+
+# Outside the team that collected the scores, small groups are hidden and free-text reasons
+# wait for a coordinator's review.
+OUTSIDERS = frozenset({Role.PROVIDER, Role.VIEWER})
+NUMERIC = frozenset({"scale", "yes_no", "count", "number", "money"})
+
+
+async def _visible_cycle(db: AsyncSession, principal: Principal, cycle_id: uuid.UUID) -> Cycle:
+    cycle = await cycles.get(db, principal=principal, cycle_id=cycle_id)
+    if principal.role is Role.VIEWER and cycle.published_at is None:
+        raise NotFound("No such cycle.")  # unpublished results do not exist for viewers
+    return cycle
+
+
+def _cell(row: Any) -> Cell:
+    return Cell(
+        group=None if row.overall else row.group_type,
+        n=row.n,
+        participants=int(row.participants or 0),
+        mean=None if row.mean is None else round(row.mean, 2),
+        median=row.median,
+        low=row.low,
+        high=row.high,
+    )
+
+
+def _results(rows: list[Any]) -> dict[str, IndicatorResult]:
+    results: dict[str, IndicatorResult] = {}
+    for row in rows:
+        result = results.setdefault(row.indicator, IndicatorResult(key=row.indicator))
+        if row.respondent == "community":
+            if row.overall:
+                result.overall = _cell(row)
+            else:
+                result.groups.append(_cell(row))
+        elif row.overall and row.respondent == "provider":
+            result.provider_mean, result.provider_n = round(row.mean, 2), row.n
+        elif row.overall and row.respondent == "monitor":
+            result.monitor_mean, result.monitor_n = round(row.mean, 2), row.n
+    return results
+
+
+def _out(cell: Cell) -> CellOut:
+    return CellOut(
+        group=cell.group,
+        n=cell.n,
+        participants=cell.participants,
+        mean=cell.mean,
+        median=cell.median,
+        min=cell.low,
+        max=cell.high,
+        suppressed=cell.suppressed,
+    )
+
+
+async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID) -> ScorecardOut:
+    cycle = await _visible_cycle(db, principal, cycle_id)
+    facility = await db.get_one(Facility, cycle.facility_id)
+    version = await db.get_one(TemplateVersion, cycle.template_version_id)
+    template = await db.get_one(Template, version.template_id)
+    document = templates.document_of(version)
+
+    results = _results(await queries.cycle_statistics(db, cycle.id))
+    if cycle.previous_cycle_id is not None:
+        earlier = _results(await queries.cycle_statistics(db, cycle.previous_cycle_id))
+        for key, result in results.items():
+            before = earlier.get(key)
+            if before is not None and before.overall is not None:
+                result.previous_mean = before.overall.mean
+    outsider = principal.role in OUTSIDERS
+    show_reasons = not outsider or cycle.reasons_reviewed_at is not None
+    reasons: dict[str, list[ReasonOut]] = defaultdict(list)
+    if show_reasons:
+        for row in await queries.community_reasons(db, cycle.id):
+            reasons[row.indicator].append(
+                ReasonOut(group=row.group_type, reason=row.reason, suggestion=row.suggestion)
+            )
+
+    indicators, hidden = [], 0
+    for indicator in document.indicators:
+        kind = indicator.answer.__struct_config__.tag
+        if kind not in NUMERIC:
+            continue
+        result = results.get(indicator.key, IndicatorResult(key=indicator.key))
+        if outsider:
+            result = suppress(result)
+        hidden += sum(cell.suppressed for cell in result.groups) + bool(
+            result.overall and result.overall.suppressed
+        )
+        indicators.append(
+            IndicatorOut(
+                key=indicator.key,
+                section=indicator.section,
+                label_mn=indicator.label.mn,
+                label_en=indicator.label.en,
+                answer_type=str(kind),
+                community=_out(result.overall) if result.overall else None,
+                community_groups=[_out(cell) for cell in result.groups],
+                provider_mean=result.provider_mean,
+                provider_n=result.provider_n,
+                monitor_mean=result.monitor_mean,
+                monitor_n=result.monitor_n,
+                gap=result.gap,
+                previous_mean=result.previous_mean,
+                change=result.change,
+                reasons=reasons.get(indicator.key, []) if show_reasons else None,
+            )
+        )
+    return ScorecardOut(
+        cycle_id=cycle.id,
+        label=cycle.label,
+        phase=cycle.phase,
+        facility_id=facility.id,
+        facility_name_mn=facility.name_mn,
+        facility_name_en=facility.name_en,
+        template_key=template.key,
+        template_version=version.number,
+        previous_cycle_id=cycle.previous_cycle_id,
+        published=cycle.published_at is not None,
+        reasons_reviewed=cycle.reasons_reviewed_at is not None,
+        suppressed_cells=hidden,
+        indicators=indicators,
+    )
