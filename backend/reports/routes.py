@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
-from litestar import get
-from litestar.params import FromPath
+from litestar import MediaType, get
+from litestar.params import FromPath, FromQuery
 
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal
 from backend.db import DbSession
+from backend.reports import page
 from backend.reports import service as reports
 from backend.reports.schemas import ScorecardOut
 
@@ -23,4 +25,20 @@ async def scorecard(
     return await reports.scorecard(db, principal=principal, cycle_id=cycle_id)
 
 
-ROUTES = [scorecard]
+@get(
+    "/reports/v1/cycles/{cycle_id:uuid}/scorecard.html",
+    opt=SIGNED_IN,
+    tags=["reports"],
+    media_type=MediaType.HTML,
+)
+async def scorecard_page(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    cycle_id: FromPath[uuid.UUID],
+    lang: FromQuery[Literal["mn", "en"]] = "mn",
+) -> str:
+    """The scorecard as a page to project at the interface meeting and print on A4."""
+    return await page.render(db, principal=principal, cycle_id=cycle_id, language=lang)
+
+
+ROUTES = [scorecard, scorecard_page]

@@ -32,6 +32,10 @@ class IndicatorOut(Wire):
     label_mn: str
     label_en: str
     answer_type: str
+    # the range scores are drawn against (scales, and yes/no as 0-1); null for counts and sums
+    scale_min: float | None
+    scale_max: float | None
+    better: str
     community: CellOut | None
     community_groups: list[CellOut]
     provider_mean: float | None

@@ -18,6 +18,7 @@ from backend.reports import queries
 from backend.reports.aggregate import Cell, IndicatorResult, suppress
 from backend.reports.schemas import CellOut, IndicatorOut, ReasonOut, ScorecardOut
 from backend.scorecards import service as templates
+from backend.scorecards.document import Scale
 from backend.scorecards.models import Template, TemplateVersion
 
 # Outside the team that collected the scores, small groups are hidden and free-text reasons
@@ -102,6 +103,13 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         kind = indicator.answer.__struct_config__.tag
         if kind not in NUMERIC:
             continue
+        low, high = (
+            (indicator.answer.min, indicator.answer.max)
+            if isinstance(indicator.answer, Scale)
+            else (0, 1)
+            if kind == "yes_no"
+            else (None, None)
+        )
         result = results.get(indicator.key, IndicatorResult(key=indicator.key))
         if outsider:
             result = suppress(result)
@@ -115,6 +123,9 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
                 label_mn=indicator.label.mn,
                 label_en=indicator.label.en,
                 answer_type=str(kind),
+                scale_min=low,
+                scale_max=high,
+                better=indicator.better,
                 community=_out(result.overall) if result.overall else None,
                 community_groups=[_out(cell) for cell in result.groups],
                 provider_mean=result.provider_mean,

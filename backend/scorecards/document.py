@@ -125,6 +125,8 @@ class Indicator(Wire):
     required: bool = True
     # a reason (and a suggestion) is asked with every community score
     ask_reason: bool = False
+    # which way is good: "lower" for informal payments, waiting times, prices above the ceiling
+    better: Literal["higher", "lower"] = "higher"
 
 
 class TemplateDocument(Wire):

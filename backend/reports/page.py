@@ -1,0 +1,161 @@
+"""The scorecard page a facilitator projects at the interface meeting and prints on A4."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.policy import Principal
+from backend.meetings.models import ActionItem
+from backend.reports import service as reports
+from backend.reports.schemas import IndicatorOut, ScorecardOut
+
+LANGUAGES = ("mn", "en")
+WORDS = {
+    "mn": {
+        "title": "Иргэдийн үнэлгээний карт",
+        "community": "Иргэд",
+        "provider": "Үйлчилгээ үзүүлэгч",
+        "gap": "Зөрүү",
+        "change": "Өмнөх үеэс",
+        "groups": "бүлэг",
+        "people": "хүн",
+        "hidden": "цөөн хүнтэй тул нуусан",
+        "plan": "Хамтарсан үйл ажиллагааны төлөвлөгөө",
+        "issue": "Асуудал",
+        "action": "Арга хэмжээ",
+        "responsible": "Хариуцагч",
+        "due": "Хугацаа",
+        "status": "Төлөв",
+        "overdue": "хугацаа хэтэрсэн",
+        "no_plan": "Төлөвлөгөө хараахан гараагүй байна.",
+        "not_scored": "үнэлгээ алга",
+        "statuses": {
+            "not_started": "эхлээгүй",
+            "in_progress": "хийгдэж байна",
+            "blocked": "саатсан",
+            "done": "хийгдсэн",
+            "dropped": "цуцалсан",
+        },
+    },
+    "en": {
+        "title": "Community scorecard",
+        "community": "Community",
+        "provider": "Provider",
+        "gap": "Gap",
+        "change": "Since last round",
+        "groups": "groups",
+        "people": "people",
+        "hidden": "hidden: too few people",
+        "plan": "Joint action plan",
+        "issue": "Issue",
+        "action": "Action",
+        "responsible": "Responsible",
+        "due": "Due",
+        "status": "Status",
+        "overdue": "overdue",
+        "no_plan": "No action plan yet.",
+        "not_scored": "not scored",
+        "statuses": {
+            "not_started": "not started",
+            "in_progress": "in progress",
+            "blocked": "blocked",
+            "done": "done",
+            "dropped": "dropped",
+        },
+    },
+}
+CLOSED = frozenset({"done", "dropped"})
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    indicator: IndicatorOut
+    label: str
+    community_pct: float | None
+    provider_pct: float | None
+    light: str  # green, amber, red, or none
+
+
+def _share(value: float | None, low: float, high: float) -> float | None:
+    if value is None or high <= low:
+        return None
+    return round(max(0.0, min(1.0, (value - low) / (high - low))) * 100, 1)
+
+
+def _light(share: float | None) -> str:
+    if share is None:
+        return "none"
+    return "green" if share >= 75 else "amber" if share >= 50 else "red"
+
+
+async def render(
+    db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID, language: str
+) -> str:
+    card: ScorecardOut = await reports.scorecard(db, principal=principal, cycle_id=cycle_id)
+    rows = []
+    for indicator in card.indicators:
+        low, high = indicator.scale_min, indicator.scale_max
+        community = indicator.community.mean if indicator.community else None
+        community_pct = _share(community, low, high) if low is not None else None
+        provider_pct = _share(indicator.provider_mean, low, high) if low is not None else None
+        rows.append(
+            Row(
+                indicator=indicator,
+                label=indicator.label_mn if language == "mn" else indicator.label_en,
+                community_pct=community_pct,
+                provider_pct=provider_pct,
+                light=_light(
+                    community_pct
+                    if community_pct is None or indicator.better == "higher"
+                    else 100 - community_pct
+                ),
+            )
+        )
+    items = (
+        await db.scalars(
+            select(ActionItem)
+            .where(ActionItem.cycle_id == card.cycle_id, ActionItem.deleted_at.is_(None))
+            .order_by(ActionItem.due_on.nulls_last(), ActionItem.created_at)
+        )
+    ).all()
+    today = date.today()
+    plan = [
+        {
+            "item": item,
+            "overdue": item.due_on is not None
+            and item.due_on < today
+            and item.status not in CLOSED,
+        }
+        for item in items
+    ]
+    return (
+        _environment()
+        .get_template("scorecard.html")
+        .render(
+            card=card,
+            rows=rows,
+            plan=plan,
+            words=WORDS[language],
+            language=language,
+            other="en" if language == "mn" else "mn",
+            facility=card.facility_name_mn if language == "mn" else card.facility_name_en,
+        )
+    )
