@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend import demo_rounds
 from backend.areas.models import Area
 from backend.auth.models import Role, User
 from backend.cycles.models import Cycle, CyclePhaseChange
 from backend.facilities.models import Facility
+from backend.scorecards import service as templates
 from backend.scorecards.models import Template, TemplateVersion
 from backend.users import service as users
 from backend.users.schemas import UserCreate
@@ -169,12 +172,57 @@ _GROUPS = {
 }
 
 
-async def _seed_cycles(db: AsyncSession, opened_by: uuid.UUID) -> int:
-    """One open round per demo facility, on the published family that fits it."""
+# One facility per family has two completed rounds, so its page shows gaps and trends.
+_SHOWCASE = {
+    uuid.UUID("5c0a1e00-0000-4000-8000-000000000001"): "parent_engagement",
+    uuid.UUID("5c0a1e00-0000-4000-8000-000000000004"): "medicine_availability",
+    uuid.UUID("5c0a1e00-0000-4000-8000-000000000003"): "health_insurance",
+}
+
+
+async def _seed_showcase(
+    db: AsyncSession,
+    facility_id: uuid.UUID,
+    version: TemplateVersion,
+    people: dict[str, uuid.UUID],
+) -> None:
+    document = templates.document_of(version)
+    groups = _GROUPS[document.family]
+    spring = await demo_rounds.seed_round(
+        db,
+        facility_id=facility_id,
+        version_id=version.id,
+        document=document,
+        label="2026 spring round",
+        phase="closed",
+        groups=groups,
+        level=0.35,
+        held_on=date(2026, 4, 20),
+        previous_cycle_id=None,
+        people=people,
+    )
+    await demo_rounds.seed_round(
+        db,
+        facility_id=facility_id,
+        version_id=version.id,
+        document=document,
+        label=DEMO_ROUND,
+        phase="follow_up",
+        groups=groups,
+        level=0.6,
+        held_on=date(2026, 10, 25),
+        previous_cycle_id=spring.id,
+        people=people,
+    )
+
+
+async def _seed_cycles(db: AsyncSession, people: dict[str, uuid.UUID]) -> int:
+    """Two completed rounds at one facility per family; an open round at every other."""
+    opened_by = people["coordinator"]
     versions = {
-        key: version_id
-        for key, version_id in await db.execute(
-            select(Template.key, TemplateVersion.id)
+        key: version
+        for key, version in await db.execute(
+            select(Template.key, TemplateVersion)
             .join(TemplateVersion, TemplateVersion.template_id == Template.id)
             .where(TemplateVersion.status == "published")
             .order_by(TemplateVersion.number)
@@ -187,9 +235,13 @@ async def _seed_cycles(db: AsyncSession, opened_by: uuid.UUID) -> int:
         exists = await db.scalar(select(Cycle.id).where(Cycle.facility_id == facility_id))
         if exists:
             continue
+        if facility_id in _SHOWCASE:
+            await _seed_showcase(db, facility_id, versions[_SHOWCASE[facility_id]], people)
+            opened += 2
+            continue
         cycle = Cycle(
             facility_id=facility_id,
-            template_version_id=versions[family],
+            template_version_id=versions[family].id,
             label=DEMO_ROUND,
             phase="community_scoring",
             planned_groups=[{"type": group} for group in _GROUPS[family]],
@@ -238,11 +290,18 @@ async def seed(db: AsyncSession, *, password: str) -> list[str]:
             report.append(f"  {username:<17} {role.value:<12} password: {password}")
         else:
             report.append(f"  {username:<17} {role.value:<12} (already there, unchanged)")
-    coordinator = await db.scalar(select(User.id).where(User.username == "demo_coordinator"))
-    if coordinator is not None:
-        opened = await _seed_cycles(db, coordinator)
+    people = {
+        role: await db.scalar(select(User.id).where(User.username == f"demo_{role}"))
+        for role in ("coordinator", "facilitator", "monitor", "provider")
+    }
+    if all(people.values()):
+        opened = await _seed_cycles(db, people)  # type: ignore[arg-type]
         if opened:
-            report.insert(1, f"demo data: {opened} cycles of the {DEMO_ROUND} in community scoring")
+            report.insert(
+                1,
+                f"demo data: {opened} cycles; two completed rounds (spring and autumn) at one "
+                "school, one pharmacy and one health centre, open rounds at the others",
+            )
     return report
 
 

@@ -96,7 +96,7 @@ def test_serve_starts_on_a_fresh_data_dir_with_demo_data_and_keeps_it(tmp_path: 
         "medicine_availability",
         "health_insurance",
     }
-    assert seen["/cycles/v1"]["total"] == 7
+    assert seen["/cycles/v1"]["total"] == 10
     assert first.returncode == 0
 
 

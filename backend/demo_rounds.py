@@ -1,0 +1,248 @@
+"""Completed demo rounds: scores from focus groups, a provider and a monitor, an interface
+meeting and an action plan with progress, so the scorecard page shows gaps and trends at once."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.cycles.models import Cycle, CyclePhaseChange
+from backend.cycles.phases import PHASES
+from backend.meetings.models import ActionItem, ActionUpdate, InterfaceMeeting
+from backend.scorecards.document import (
+    Count,
+    Entitlement,
+    FreeText,
+    Indicator,
+    MedicineCheck,
+    Money,
+    MultiChoice,
+    Number,
+    Scale,
+    SingleChoice,
+    TemplateDocument,
+    YesNo,
+)
+from backend.scorecards.validation import compile_template
+from backend.submissions.models import Submission
+
+REASONS = {
+    "parent_engagement": "Эцэг эхчүүдэд мэдээлэл хүрдэггүй",
+    "medicine_availability": "Инсулин байнга дутдаг",
+    "health_insurance": "Хөнгөлөлттэй эм ихэвчлэн дууссан байдаг",
+}
+PLANS = {
+    "parent_engagement": [
+        (
+            "Төсвийн мэдээлэл самбарт тавигддаггүй",
+            "Улирал бүр Шилэн дансанд болон самбарт нийтлэх",
+            "Сургуулийн захирал",
+        ),
+        ("Охидын бие засах газар ажиллахгүй", "Өвлөөс өмнө засварлах", "Аж ахуйн эрхлэгч"),
+    ],
+    "medicine_availability": [
+        (
+            "Инсулины нөөц тасалддаг",
+            "Сар бүрийн захиалгыг нөөцийн картаар хянах",
+            "Эмийн сангийн эрхлэгч",
+        ),
+        (
+            "Үнийн жагсаалт харагдахгүй",
+            "Касс дээр үнийн жагсаалт байрлуулах",
+            "Эмийн сангийн эрхлэгч",
+        ),
+    ],
+    "health_insurance": [
+        (
+            "Даатгалын хамралтын талаар мэдээлэл дутмаг",
+            "Хүлээлгийн танхимд зурагт хуудас байрлуулах",
+            "Эрүүл мэндийн төвийн дарга",
+        ),
+        ("Хүлээлгийн хугацаа урт", "Цаг захиалгын дэвтэр нэвтрүүлэх", "Бүртгэлийн ажилтан"),
+    ],
+}
+
+
+def _value(indicator: Indicator, rng: random.Random, level: float) -> Any:
+    """A plausible answer; `level` (0..1) is how well the facility is doing."""
+    answer = indicator.answer
+    good = rng.random() < level
+    if isinstance(answer, Scale):
+        spread = answer.max - answer.min
+        centre = answer.min + spread * (level if indicator.better == "higher" else 1 - level)
+        return max(answer.min, min(answer.max, round(centre + rng.uniform(-1, 1))))
+    if isinstance(answer, YesNo):
+        return good if indicator.better == "higher" else not good
+    if isinstance(answer, Count):
+        return rng.randint(1, 8)
+    if isinstance(answer, Money):
+        return 0 if good else rng.choice([5000, 10000, 20000])
+    if isinstance(answer, Number):
+        low = answer.min or 0
+        high = answer.max if answer.max is not None else low + 100
+        value = low + (high - low) * (0.05 if good else 0.2) * rng.random()
+        return round(value) if answer.integer else round(value, 1)
+    if isinstance(answer, SingleChoice):
+        return answer.options[0 if good else -1].key
+    if isinstance(answer, MultiChoice):
+        return [option.key for option in answer.options if rng.random() < level]
+    if isinstance(answer, FreeText):
+        return "Санал байхгүй"
+    if isinstance(answer, Entitlement):
+        return {"entitled": 12, "actual": round(12 * level)}
+    if isinstance(answer, MedicineCheck):
+        checks = {}
+        for key in answer.medicines:
+            short = 0 if rng.random() < level else rng.randint(1, 10)
+            checks[key] = {
+                "in_stock": short == 0,
+                "expired": False,
+                "stockout_days_30": short,
+                "stockout_days_90": short + rng.randint(0, 12),
+                "discounted_available": rng.random() < level,
+                "generic_price": rng.randint(50, 400) * 10,
+                "originator_price": None,
+                "price_displayed": good,
+            }
+        return checks
+    raise TypeError(type(answer))
+
+
+def answers_for(
+    document: TemplateDocument, respondent: str, rng: random.Random, level: float, reason: str
+) -> dict[str, Any]:
+    answers = {}
+    for indicator in document.indicators:
+        if respondent not in indicator.respondents:
+            continue
+        answers[indicator.key] = {
+            "value": _value(indicator, rng, level),
+            "reason": reason if indicator.ask_reason and respondent == "community" else None,
+            "suggestion": None,
+        }
+    errors = compile_template(document).validate(answers, respondent=respondent)
+    assert not errors, errors  # the demo shows only what a tablet could have sent
+    return answers
+
+
+async def seed_round(
+    db: AsyncSession,
+    *,
+    facility_id: uuid.UUID,
+    version_id: uuid.UUID,
+    document: TemplateDocument,
+    label: str,
+    phase: str,
+    groups: list[str],
+    level: float,
+    held_on: date,
+    previous_cycle_id: uuid.UUID | None,
+    people: dict[str, uuid.UUID],
+) -> Cycle:
+    """One round at one facility, scored and (past the meeting) planned."""
+    rng = random.Random(f"{facility_id}{label}")  # noqa: S311 (made-up demo scores, reproducible)
+    cycle = Cycle(
+        facility_id=facility_id,
+        template_version_id=version_id,
+        label=label,
+        phase=phase,
+        previous_cycle_id=previous_cycle_id,
+        planned_groups=[{"type": group} for group in groups],
+        opened_by=people["coordinator"],
+        closed_at=datetime.now(UTC) if phase == "closed" else None,
+    )
+    db.add(cycle)
+    await db.flush()
+    steps = PHASES[: PHASES.index(phase) + 1]
+    db.add_all(
+        CyclePhaseChange(
+            cycle_id=cycle.id, from_phase=before, to_phase=after, changed_by=people["coordinator"]
+        )
+        for before, after in zip((None, *steps[:-1]), steps, strict=True)
+    )
+    collected = datetime.combine(held_on - timedelta(days=10), datetime.min.time(), UTC)
+    entries = [("community", group, people["facilitator"]) for group in groups]
+    entries.append(("provider", None, people["provider"]))
+    if any("monitor" in i.respondents for i in document.indicators):
+        entries.append(("monitor", None, people["monitor"]))
+    for respondent, group, author in entries:
+        answers = answers_for(document, respondent, rng, level, REASONS[document.family])
+        db.add(
+            Submission(
+                id=uuid.uuid4(),
+                cycle_id=cycle.id,
+                facility_id=facility_id,
+                template_version_id=version_id,
+                respondent=respondent,
+                group=None
+                if group is None
+                else {
+                    "type": group,
+                    "participants": {"female": rng.randint(4, 9), "male": rng.randint(3, 8)},
+                },
+                answers=answers,
+                collected_at=collected,
+                content_hash=hashlib.sha256(msgspec.json.encode(answers)).hexdigest(),
+                created_by=author,
+            )
+        )
+    if PHASES.index(phase) > PHASES.index("interface_meeting"):
+        await _seed_plan(db, cycle, document, held_on, people, rng)
+    await db.flush()
+    return cycle
+
+
+async def _seed_plan(  # type: ignore[no-untyped-def]
+    db: AsyncSession, cycle: Cycle, document: TemplateDocument, held_on: date, people, rng
+) -> None:
+    meeting = InterfaceMeeting(
+        id=uuid.uuid4(),
+        cycle_id=cycle.id,
+        facility_id=cycle.facility_id,
+        held_on=held_on,
+        venue="Сумын соёлын төв",
+        status="held",
+        created_by=people["facilitator"],
+        attendance={
+            "community_female": rng.randint(12, 20),
+            "community_male": rng.randint(8, 15),
+            "provider": 4,
+            "officials": 2,
+        },
+        priorities=[i.key for i in document.indicators[:2]],
+    )
+    db.add(meeting)
+    await db.flush()
+    for n, (issue, action, responsible) in enumerate(PLANS[document.family]):
+        item = ActionItem(
+            id=uuid.uuid4(),
+            cycle_id=cycle.id,
+            facility_id=cycle.facility_id,
+            meeting_id=meeting.id,
+            indicator_keys=[document.indicators[n].key],
+            issue=issue,
+            action=action,
+            responsible=responsible,
+            due_on=held_on + timedelta(days=30 + 30 * n),
+            status="done" if n == 0 else "in_progress",
+            created_by=people["facilitator"],
+        )
+        db.add(item)
+        await db.flush()
+        db.add(
+            ActionUpdate(
+                id=uuid.uuid4(),
+                action_item_id=item.id,
+                facility_id=cycle.facility_id,
+                status=item.status,
+                reported_on=held_on + timedelta(days=20),
+                note="Хийгдсэн ажлыг иргэдийн төлөөлөл шалгав" if n == 0 else "Төсөв батлагдсан",
+                created_by=people["facilitator"],
+            )
+        )
