@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from litestar import MediaType, get
+from litestar import MediaType, Response, get
 from litestar.params import FromPath, FromQuery
 
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal
 from backend.db import DbSession
-from backend.reports import page
+from backend.reports import exports, page
 from backend.reports import service as reports
 from backend.reports.schemas import ScorecardOut
 
@@ -41,4 +41,33 @@ async def scorecard_page(
     return await page.render(db, principal=principal, cycle_id=cycle_id, language=lang)
 
 
-ROUTES = [scorecard, scorecard_page]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, media_type: str, name: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@get("/reports/v1/cycles/{cycle_id:uuid}/scorecard.csv", opt=SIGNED_IN, tags=["reports"])
+async def scorecard_csv(
+    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+) -> Response[bytes]:
+    """The scorecard as CSV (UTF-8), under the same privacy rules as the JSON."""
+    card = await reports.scorecard(db, principal=principal, cycle_id=cycle_id)
+    return _download(exports.to_csv(card), "text/csv; charset=utf-8", f"scorecard-{cycle_id}.csv")
+
+
+@get("/reports/v1/cycles/{cycle_id:uuid}/scorecard.xlsx", opt=SIGNED_IN, tags=["reports"])
+async def scorecard_xlsx(
+    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+) -> Response[bytes]:
+    """The scorecard as an Excel workbook, under the same privacy rules as the JSON."""
+    card = await reports.scorecard(db, principal=principal, cycle_id=cycle_id)
+    return _download(exports.to_xlsx(card), XLSX, f"scorecard-{cycle_id}.xlsx")
+
+
+ROUTES = [scorecard, scorecard_page, scorecard_csv, scorecard_xlsx]

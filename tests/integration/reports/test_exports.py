@@ -1,0 +1,49 @@
+"""CSV and XLSX exports open, read back, carry bilingual headers and keep the privacy rules."""
+
+import csv
+import io
+
+import pytest
+from httpx import AsyncClient
+from openpyxl import load_workbook
+
+from backend.db import Database
+from tests.integration.reports.test_scorecard import _cycle_with_scores
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_xlsx_reads_back_with_the_scores(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, team, _ = await _cycle_with_scores(committed_client, committed_database)
+    response = await committed_client.get(
+        f"/reports/v1/cycles/{field.cycle_id}/scorecard.xlsx", headers=team.headers
+    )
+    assert response.status_code == 200
+    assert "attachment" in response.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[2]]
+    assert header[0] == "Үзүүлэлт / Indicator"
+    assert "Зөрүү / Gap" in header
+    rows = {(row[0], row[3]): row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    overall = rows[("teacher_attendance", "бүгд / all")]
+    assert overall[header.index("Дундаж / Mean")] == 3.33
+    assert overall[header.index("Зөрүү / Gap")] == -0.67
+    assert rows[("teacher_attendance", "parents")][header.index("Оролцогч / Participants")] == 15
+
+
+async def test_csv_keeps_suppression_for_the_provider(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, _, provider = await _cycle_with_scores(committed_client, committed_database)
+    response = await committed_client.get(
+        f"/reports/v1/cycles/{field.cycle_id}/scorecard.csv", headers=provider.headers
+    )
+    assert response.status_code == 200
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    table = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    teachers = [r for r in table if r["Үзүүлэлт / Indicator"] == "teacher_attendance"]
+    small = next(r for r in teachers if r["Бүлэг / Group"] == "teachers")
+    assert small["Нуусан / Suppressed"] == "yes"
+    assert small["Дундаж / Mean"] == ""
