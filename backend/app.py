@@ -24,6 +24,7 @@ from backend.db import Database, open_database, provide_db
 from backend.errors import EXCEPTION_HANDLERS
 from backend.facilities import routes as facility_routes
 from backend.logs import RequestContext
+from backend.meetings import routes as action_plan_routes
 from backend.reports import routes as report_routes
 from backend.scorecards import routes as template_routes
 from backend.settings import Settings
@@ -42,6 +43,7 @@ ROUTE_HANDLERS = [
     *cycle_routes.ROUTES,
     *sync_routes.ROUTES,
     *report_routes.ROUTES,
+    *action_plan_routes.ROUTES,
 ]
 
 

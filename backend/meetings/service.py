@@ -1,0 +1,101 @@
+"""The joint action plan: items in scope, their updates, and which are overdue."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import and_, func, not_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.areas.models import Area
+from backend.auth.policy import Principal
+from backend.facilities import service as facilities
+from backend.facilities.models import Facility
+from backend.meetings.models import ActionItem, ActionUpdate
+from backend.meetings.schemas import ActionItemOut, ActionItemPage, ActionUpdateOut
+from backend.pagination import PageRequest
+
+FINISHED = ("done", "dropped")
+
+
+def overdue_clause(today: date):  # type: ignore[no-untyped-def]
+    return and_(
+        ActionItem.due_on < today,
+        not_(ActionItem.status.in_(FINISHED)),
+    )
+
+
+async def list_items(
+    db: AsyncSession,
+    *,
+    principal: Principal,
+    page: PageRequest,
+    cycle_id: uuid.UUID | None,
+    area: str | None,
+    overdue_only: bool,
+    today: date,
+) -> ActionItemPage:
+    query = select(ActionItem).where(
+        ActionItem.deleted_at.is_(None),
+        ActionItem.facility_id.in_(select(Facility.id).where(facilities.in_scope(principal))),
+    )
+    if cycle_id:
+        query = query.where(ActionItem.cycle_id == cycle_id)
+    if area:
+        inside = select(Area.code).where(Area.lineage.contains([area.upper()]))
+        query = query.where(
+            ActionItem.facility_id.in_(select(Facility.id).where(Facility.area_code.in_(inside)))
+        )
+    if overdue_only:
+        query = query.where(overdue_clause(today))
+    total = await db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = (
+        await db.scalars(
+            query.order_by(ActionItem.due_on.nulls_last(), ActionItem.id)
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+    ).all()
+    updates: dict[uuid.UUID, list[ActionUpdateOut]] = defaultdict(list)
+    if items:
+        for update in await db.scalars(
+            select(ActionUpdate)
+            .where(ActionUpdate.action_item_id.in_([item.id for item in items]))
+            .order_by(ActionUpdate.reported_on, ActionUpdate.created_at)
+        ):
+            updates[update.action_item_id].append(
+                ActionUpdateOut(
+                    id=update.id,
+                    status=update.status,
+                    note=update.note,
+                    reported_on=update.reported_on,
+                )
+            )
+    return ActionItemPage(
+        items=[
+            ActionItemOut(
+                id=item.id,
+                cycle_id=item.cycle_id,
+                facility_id=item.facility_id,
+                meeting_id=item.meeting_id,
+                indicator_keys=list(item.indicator_keys),
+                issue=item.issue,
+                action=item.action,
+                responsible=item.responsible,
+                resources=item.resources,
+                due_on=item.due_on,
+                status=item.status,
+                version=item.version,
+                overdue=item.due_on is not None
+                and item.due_on < today
+                and item.status not in FINISHED,
+                updates=updates[item.id],
+            )
+            for item in items
+        ],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
