@@ -61,3 +61,37 @@ async def cycle_statistics(db: AsyncSession, cycle_id: uuid.UUID) -> list[Any]:
 
 async def community_reasons(db: AsyncSession, cycle_id: uuid.UUID) -> list[Any]:
     return list((await db.execute(REASONS, {"cycle_id": cycle_id})).all())
+
+
+# WHO/HAI: a tracer counts as available when in stock and not expired; the price ratio is the
+# lowest generic unit price over the reference price, its median taken across the checks.
+MEDICINES = text(
+    """
+    SELECT m.key AS medicine,
+           count(*) AS checks,
+           avg(CASE WHEN (m.value ->> 'in_stock')::boolean
+                     AND NOT (m.value ->> 'expired')::boolean THEN 1 ELSE 0 END)::float8
+               AS available,
+           avg((m.value ->> 'stockout_days_30')::int)::float8 AS stockout_30,
+           avg((m.value ->> 'stockout_days_90')::int)::float8 AS stockout_90,
+           percentile_cont(0.5) WITHIN GROUP (
+               ORDER BY (m.value ->> 'generic_price')::numeric / t.reference_price_mnt
+           )::float8 AS price_ratio,
+           GROUPING(m.key) = 1 AS basket
+    FROM submission s
+    CROSS JOIN LATERAL jsonb_each(s.answers) AS a
+    CROSS JOIN LATERAL jsonb_each(a.value -> 'value') AS m
+    JOIN tracer_medicine t ON t.key = m.key
+    WHERE s.cycle_id = :cycle_id AND s.deleted_at IS NULL AND s.respondent = 'monitor'
+      AND a.key = ANY(:indicators) AND jsonb_typeof(a.value -> 'value') = 'object'
+    GROUP BY GROUPING SETS ((m.key), ())
+    ORDER BY basket, m.key
+    """
+)
+
+
+async def medicine_statistics(
+    db: AsyncSession, cycle_id: uuid.UUID, indicators: list[str]
+) -> list[Any]:
+    rows = await db.execute(MEDICINES, {"cycle_id": cycle_id, "indicators": indicators})
+    return list(rows.all())

@@ -51,6 +51,21 @@ class IndicatorOut(Wire):
     reasons: list[ReasonOut] | None
 
 
+class MedicineOut(Wire):
+    """One tracer medicine across the monitors' checks (null key: the whole basket)."""
+
+    key: str | None
+    name_mn: str | None
+    name_en: str | None
+    checks: int
+    # share of checks finding it in stock and not expired
+    available: float
+    stockout_days_30: float | None
+    stockout_days_90: float | None
+    # median of lowest generic unit price / reference price
+    median_price_ratio: float | None
+
+
 class ScorecardOut(Wire):
     cycle_id: uuid.UUID
     label: str
@@ -65,3 +80,5 @@ class ScorecardOut(Wire):
     reasons_reviewed: bool
     suppressed_cells: int
     indicators: list[IndicatorOut]
+    # tracer medicines, for templates with a medicine check
+    medicines: list[MedicineOut] = []

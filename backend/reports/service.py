@@ -6,6 +6,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.models import Role
@@ -16,10 +17,10 @@ from backend.errors import NotFound
 from backend.facilities.models import Facility
 from backend.reports import queries
 from backend.reports.aggregate import Cell, IndicatorResult, suppress
-from backend.reports.schemas import CellOut, IndicatorOut, ReasonOut, ScorecardOut
+from backend.reports.schemas import CellOut, IndicatorOut, MedicineOut, ReasonOut, ScorecardOut
 from backend.scorecards import service as templates
-from backend.scorecards.document import Scale
-from backend.scorecards.models import Template, TemplateVersion
+from backend.scorecards.document import MedicineCheck, Scale
+from backend.scorecards.models import Template, TemplateVersion, TracerMedicine
 
 # Outside the team that collected the scores, small groups are hidden and free-text reasons
 # wait for a coordinator's review.
@@ -138,6 +139,12 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
                 reasons=reasons.get(indicator.key, []) if show_reasons else None,
             )
         )
+    checks = [
+        indicator.key
+        for indicator in document.indicators
+        if isinstance(indicator.answer, MedicineCheck)
+    ]
+    medicines = await _medicines(db, cycle.id, checks) if checks else []
     return ScorecardOut(
         cycle_id=cycle.id,
         label=cycle.label,
@@ -152,4 +159,29 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         reasons_reviewed=cycle.reasons_reviewed_at is not None,
         suppressed_cells=hidden,
         indicators=indicators,
+        medicines=medicines,
     )
+
+
+async def _medicines(db: AsyncSession, cycle_id: uuid.UUID, checks: list[str]) -> list[MedicineOut]:
+    names = {m.key: m for m in await db.scalars(select(TracerMedicine))}
+    out = []
+    for row in await queries.medicine_statistics(db, cycle_id, checks):
+        medicine = None if row.basket else names.get(row.medicine)
+        out.append(
+            MedicineOut(
+                key=None if row.basket else row.medicine,
+                name_mn=medicine.name_mn if medicine else None,
+                name_en=medicine.name_en if medicine else None,
+                checks=row.checks,
+                available=round(row.available, 3),
+                stockout_days_30=_round(row.stockout_30),
+                stockout_days_90=_round(row.stockout_90),
+                median_price_ratio=_round(row.price_ratio),
+            )
+        )
+    return out
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
