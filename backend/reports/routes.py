@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Literal
 
 from litestar import MediaType, Response, get
@@ -11,8 +12,9 @@ from litestar.params import FromPath, FromQuery
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal
 from backend.db import DbSession
 from backend.reports import exports, page
+from backend.reports import rollup as rollups
 from backend.reports import service as reports
-from backend.reports.schemas import ScorecardOut
+from backend.reports.schemas import RollupOut, ScorecardOut
 
 
 @get("/reports/v1/cycles/{cycle_id:uuid}/scorecard", opt=SIGNED_IN, tags=["reports"])
@@ -70,4 +72,28 @@ async def scorecard_xlsx(
     return _download(exports.to_xlsx(card), XLSX, f"scorecard-{cycle_id}.xlsx")
 
 
-ROUTES = [scorecard, scorecard_page, scorecard_csv, scorecard_xlsx]
+@get("/reports/v1/rollup", opt=SIGNED_IN, tags=["reports"])
+async def rollup(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    area: FromQuery[str],
+    template: FromQuery[str],
+    by: FromQuery[Literal["facility", "soum", "aimag", "nation"]] = "facility",
+    since: FromQuery[date] = date(2000, 1, 1),
+    until: FromQuery[date] = date(2100, 1, 1),
+) -> RollupOut:
+    """One template's indicators across an area's facilities (rounds opened in [since, until)),
+    by facility, soum, aimag or the nation, with action-plan completion and overdue rates."""
+    return await rollups.rollup(
+        db,
+        principal=principal,
+        area=area,
+        template=template,
+        level=by,
+        since=since,
+        until=until,
+        today=date.today(),
+    )
+
+
+ROUTES = [scorecard, scorecard_page, scorecard_csv, scorecard_xlsx, rollup]

@@ -82,3 +82,28 @@ class ScorecardOut(Wire):
     indicators: list[IndicatorOut]
     # tracer medicines, for templates with a medicine check
     medicines: list[MedicineOut] = []
+
+
+class RollupRow(Wire):
+    """One indicator at one unit (a facility id, a soum or aimag code, or MN)."""
+
+    unit: str | None
+    indicator: str
+    facilities: int
+    community_scores: int
+    community: float | None
+    provider: float | None
+    gap: float | None
+    suppressed: bool
+    action_items: int
+    # done / (all but dropped)
+    completion_rate: float | None
+    # past due and neither done nor dropped / all
+    overdue_rate: float | None
+
+
+class RollupOut(Wire):
+    area: str
+    template: str
+    by: str
+    rows: list[RollupRow]

@@ -61,6 +61,7 @@ MATRIX = [
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard.csv", None, ANYONE),
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard.xlsx", None, ANYONE),
     ("GET", "/action-plans/v1/items", None, ANYONE),
+    ("GET", "/reports/v1/rollup", None, ANYONE),
     ("POST", "/sync/v1/push", {}, ANYONE - {Role.VIEWER}),
     ("POST", "/sync/v1/pull", {}, ANYONE),
     ("GET", "/sync/v1/conflicts", None, ANYONE),
