@@ -96,7 +96,7 @@ async def _programme(url: str) -> dict[str, Any]:
                     display_name="Bench",
                     role=Role.FACILITATOR,
                     password=PASSWORD,
-                    area_codes=["MN-046"],
+                    area_codes=["MN"],
                 ),
                 by=None,
             )
