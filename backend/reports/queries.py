@@ -15,14 +15,15 @@ CYCLE_STATISTICS = text(
     WITH scored AS (
         SELECT s.respondent,
                s."group" ->> 'type' AS group_type,
-               COALESCE((SELECT sum(p.value::int)
-                         FROM jsonb_each_text(s."group" -> 'participants') AS p), 0) AS people,
+               counted.people,
                a.key AS indicator,
                CASE jsonb_typeof(a.value -> 'value')
                     WHEN 'number' THEN (a.value ->> 'value')::numeric
                     WHEN 'boolean' THEN (a.value ->> 'value')::boolean::int
                END AS score
         FROM submission s
+        CROSS JOIN LATERAL (SELECT COALESCE(sum(p.value::int), 0) AS people
+                            FROM jsonb_each_text(s."group" -> 'participants') AS p) AS counted
         CROSS JOIN LATERAL jsonb_each(s.answers) AS a
         WHERE s.cycle_id = :cycle_id
           AND s.deleted_at IS NULL

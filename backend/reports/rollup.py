@@ -38,11 +38,13 @@ scored AS (
                 WHEN 'number' THEN (x.value ->> 'value')::numeric
                 WHEN 'boolean' THEN (x.value ->> 'value')::boolean::int
            END AS score,
-           COALESCE((SELECT sum(p.value::int)
-                     FROM jsonb_each_text(s."group" -> 'participants') AS p), 0) AS people,
+           counted.people,
            ch.facility_id
     FROM chosen ch
     JOIN submission s ON s.cycle_id = ch.cycle_id AND s.deleted_at IS NULL
+    -- participants once per submission, not once per answer
+    CROSS JOIN LATERAL (SELECT COALESCE(sum(p.value::int), 0) AS people
+                        FROM jsonb_each_text(s."group" -> 'participants') AS p) AS counted
     CROSS JOIN LATERAL jsonb_each(s.answers) AS x
     WHERE jsonb_typeof(x.value -> 'value') IN ('number', 'boolean')
 )
