@@ -18,7 +18,7 @@ CYCLE_STATISTICS = text(
                counted.people,
                a.key AS indicator,
                CASE jsonb_typeof(a.value -> 'value')
-                    WHEN 'number' THEN (a.value ->> 'value')::numeric
+                    WHEN 'number' THEN (a.value ->> 'value')::float8
                     WHEN 'boolean' THEN (a.value ->> 'value')::boolean::int
                END AS score
         FROM submission s

@@ -35,7 +35,7 @@ WITH chosen AS (
 scored AS (
     SELECT {unit} AS unit, s.respondent, x.key AS indicator,
            CASE jsonb_typeof(x.value -> 'value')
-                WHEN 'number' THEN (x.value ->> 'value')::numeric
+                WHEN 'number' THEN (x.value ->> 'value')::float8
                 WHEN 'boolean' THEN (x.value ->> 'value')::boolean::int
            END AS score,
            counted.people,
