@@ -92,7 +92,17 @@ _HTTP_CODES: dict[int, tuple[str, str]] = {
     503: ("server.unavailable", "Service temporarily unavailable"),
 }
 
-_MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+# msgspec ends its messages with " - at `$.a.b`", or " - at `key` in `$.a`" for a mapping's key
+_MSGSPEC_PATH = re.compile(r" - at (?:`key` in )?`\$(?P<path>[^`]*)`$")
+
+
+def split_msgspec_error(error: Exception) -> tuple[str, str]:
+    """(message, path) of a msgspec validation error; the path without "$", e.g. ".a.b"."""
+    text = str(error)
+    match = _MSGSPEC_PATH.search(text)
+    if match is None:
+        return text, ""
+    return text[: match.start()], match.group("path")
 
 
 def problem_response(
@@ -124,13 +134,8 @@ def _validation_errors(exc: ValidationException) -> list[FieldError]:
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if not isinstance(item, dict):
             continue
-        message = str(item.get("message", "invalid value"))
-        field = item.get("key")
-        match = _MSGSPEC_PATH.search(message)
-        if match:
-            message = message[: match.start()]
-            path = match.group("path").lstrip(".")
-            field = path or field
+        message, path = split_msgspec_error(Exception(item.get("message", "invalid value")))
+        field = path.lstrip(".") or item.get("key")
         errors.append(FieldError(field=str(field) if field else None, message=message))
     return errors
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.models import Role
 from backend.auth.policy import Principal
-from backend.errors import Conflict, FieldError, InvalidInput, NotFound
+from backend.errors import Conflict, FieldError, InvalidInput, NotFound, split_msgspec_error
 from backend.scorecards.checks import check_document
 from backend.scorecards.document import (
     Indicator,
@@ -80,13 +80,13 @@ def _decode_parts(raw: Any) -> tuple[TemplateDocument | None, list[FieldError]]:
             try:
                 msgspec.convert(item, kind)
             except msgspec.ValidationError as exc:
-                message, _, path = str(exc).partition(" - at `$")
-                errors.append(FieldError(field=f"{part}[{i}]{path.rstrip('`')}", message=message))
+                message, path = split_msgspec_error(exc)
+                errors.append(FieldError(field=f"{part}[{i}]{path}", message=message))
     try:
         msgspec.convert({**raw, "sections": [], "indicators": []}, TemplateDocument)
     except msgspec.ValidationError as exc:
-        message, _, path = str(exc).partition(" - at `$")
-        errors.append(FieldError(field=path.rstrip("`").lstrip(".") or None, message=message))
+        message, path = split_msgspec_error(exc)
+        errors.append(FieldError(field=path.lstrip(".") or None, message=message))
         return None, errors
     if errors:
         return None, errors

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from backend.auth.models import Role
 from backend.cycles.phases import SCORING_PHASES
+from backend.errors import split_msgspec_error
 from backend.scorecards import service as templates
 from backend.sync.merge import merge_record
 from backend.sync.models import RecordVersion
@@ -67,8 +68,8 @@ class Batch(Workset):
         try:
             return msgspec.convert(raw, into)
         except msgspec.ValidationError as exc:
-            message, _, path = str(exc).partition(" - at `$")
-            raise Rejected("sync.invalid_data", message, "data" + path.rstrip("`")) from None
+            message, path = split_msgspec_error(exc)
+            raise Rejected("sync.invalid_data", message, "data" + path) from None
 
     def _cycle(self, cycle_id: uuid.UUID) -> CycleInfo:
         cycle = self.cycles.get(cycle_id)

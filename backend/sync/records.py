@@ -33,10 +33,13 @@ Unset = msgspec.UnsetType
 
 
 class Group(Wire):
-    """A focus group: its type and how many took part, by category; never who."""
+    """A focus group: its type and how many took part by category (female, male, youth,
+    elderly, disability, herder, ...); never who."""
 
     type: CountKey
     participants: dict[CountKey, Count] = msgspec.field(default_factory=dict)
+    # the facilitator read out the consent statement and the group agreed
+    consent_noted: bool = False
 
 
 class SubmissionCreate(Wire):

@@ -241,3 +241,26 @@ async def test_revoked_tablet_can_neither_push_nor_pull(
         headers=tablet.headers,
     )
     assert pull.status_code == 401
+
+
+async def test_a_focus_group_is_counted_with_its_consent_never_named(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field = await programme(committed_database)
+    tablet = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
+    record_id = uuid.uuid4()
+    group = {
+        "type": "herders",
+        "consent_noted": True,
+        "participants": {"female": 6, "male": 4, "disability": 1, "herder": 10},
+    }
+    await tablet.push(
+        tablet.mutation("submission", "create", record_id, submission(field, group=group))
+    )
+    named = submission(field, group={"type": "parents", "participants": {"Bat-Erdene": 1}})
+    refused = await tablet.push(tablet.mutation("submission", "create", uuid.uuid4(), named))
+    assert refused["results"][0]["status"] == "rejected"
+    assert refused["results"][0]["error"]["field"].startswith("data.group.participants")
+    async with committed_database.sessionmaker() as db:
+        stored = await db.get_one(Submission, record_id)
+    assert stored.group == group
