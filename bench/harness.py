@@ -196,3 +196,26 @@ def sign_in(base: str) -> tuple[dict[str, str], uuid.UUID]:
     )
     response.raise_for_status()
     return {"Authorization": f"Bearer {response.json()['access_token']}"}, device_id
+
+
+SUBMISSION_COLUMNS = [
+    "id",
+    "cycle_id",
+    "template_version_id",
+    "respondent",
+    "group",
+    "answers",
+    "collected_at",
+    "content_hash",
+    "version",
+    "facility_id",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+]
+
+
+async def copy_submissions(connection: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Submission rows (in SUBMISSION_COLUMNS order) straight into the table, triggers and all."""
+    await connection.copy_records_to_table("submission", records=rows, columns=SUBMISSION_COLUMNS)

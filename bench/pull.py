@@ -47,26 +47,7 @@ async def load(url: str, programme, total: int) -> None:  # type: ignore[no-unty
         for i in range(total)
     ]
     try:
-        await connection.copy_records_to_table(
-            "submission",
-            records=rows,
-            columns=[
-                "id",
-                "cycle_id",
-                "template_version_id",
-                "respondent",
-                "group",
-                "answers",
-                "collected_at",
-                "content_hash",
-                "version",
-                "facility_id",
-                "created_by",
-                "created_at",
-                "updated_at",
-                "deleted_at",
-            ],
-        )
+        await harness.copy_submissions(connection, rows)
     finally:
         await connection.close()
 

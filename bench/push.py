@@ -122,26 +122,7 @@ async def run_copy(url: str, programme, total: int) -> float:  # type: ignore[no
                 )
             )
         async with connection.transaction():
-            await connection.copy_records_to_table(
-                "submission",
-                records=submissions,
-                columns=[
-                    "id",
-                    "cycle_id",
-                    "template_version_id",
-                    "respondent",
-                    "group",
-                    "answers",
-                    "collected_at",
-                    "content_hash",
-                    "version",
-                    "facility_id",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                    "deleted_at",
-                ],
-            )
+            await harness.copy_submissions(connection, submissions)
             await connection.copy_records_to_table(
                 "record_version",
                 records=versions,
