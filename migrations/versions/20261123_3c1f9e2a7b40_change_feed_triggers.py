@@ -1,7 +1,7 @@
 """change feed triggers
 
 Revision ID: 3c1f9e2a7b40
-Revises: 07a4177c32b8
+Revises: e5b1c0d94a21
 Created: 2026-11-23 01:20:00+00:00
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "3c1f9e2a7b40"
-down_revision = "07a4177c32b8"
+down_revision = "e5b1c0d94a21"
 branch_labels = None
 depends_on = None
 
