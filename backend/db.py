@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, func, or_, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -88,3 +89,25 @@ async def provide_db(state: State) -> AsyncIterator[AsyncSession]:
 
 # The request's session, as route handlers declare it: `db: DbSession`.
 DbSession = NamedDependency[AsyncSession]
+
+
+async def upsert_changed(
+    db: AsyncSession, model: Any, rows: list[dict[str, Any]], *, key: Any, columns: tuple[str, ...]
+) -> set[Any]:
+    """Insert new rows and update the changed ones (by `key`); returns the keys written.
+
+    Unchanged rows are left alone, so importing the same file twice writes nothing.
+    """
+    statement = insert(model).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[key],
+        set_={column: statement.excluded[column] for column in columns}
+        | {"updated_at": func.now()},
+        where=or_(
+            *(
+                getattr(model, column).is_distinct_from(statement.excluded[column])
+                for column in columns
+            )
+        ),
+    ).returning(key)
+    return set(await db.scalars(statement))

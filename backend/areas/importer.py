@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
 from backend.csvfiles import CsvRows, ImportReport
+from backend.db import upsert_changed
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 PARENT_LEVELS = {"soum": {"aimag"}, "bag": {"soum"}, "khoroo": {"district"}}
@@ -133,16 +133,4 @@ _COLUMNS = ("level", "parent_code", "name_mn", "name_en", "aliases", "lineage")
 
 async def upsert(db: AsyncSession, rows: list[dict[str, Any]]) -> set[str]:
     """Insert new areas, update changed ones; returns the codes written."""
-    statement = insert(Area).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=[Area.code],
-        set_={column: statement.excluded[column] for column in _COLUMNS}
-        | {"updated_at": func.now()},
-        where=or_(
-            *(
-                getattr(Area, column).is_distinct_from(statement.excluded[column])
-                for column in _COLUMNS
-            )
-        ),
-    ).returning(Area.code)
-    return set(await db.scalars(statement))
+    return await upsert_changed(db, Area, rows, key=Area.code, columns=_COLUMNS)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
 from backend.csvfiles import CsvRows, ImportReport
+from backend.db import upsert_changed
 from backend.facilities.models import FACILITY_TYPES, Facility
 
 _TRUE = {"yes", "true", "1", "y", "тийм"}
@@ -99,19 +99,9 @@ async def import_facilities(db: AsyncSession, path: Path, *, skip_bad_rows: bool
     apply = bool(good) and (not rows.problems or skip_bad_rows)
     touched: set[str] = set()
     if apply:
-        statement = insert(Facility).values(good)
-        statement = statement.on_conflict_do_update(
-            index_elements=[Facility.registry_code],
-            set_={column: statement.excluded[column] for column in _COLUMNS}
-            | {"updated_at": func.now()},
-            where=or_(
-                *(
-                    getattr(Facility, column).is_distinct_from(statement.excluded[column])
-                    for column in _COLUMNS
-                )
-            ),
-        ).returning(Facility.registry_code)
-        touched = set(await db.scalars(statement))
+        touched = await upsert_changed(
+            db, Facility, good, key=Facility.registry_code, columns=_COLUMNS
+        )
     created = len(touched - existing)
     updated = len(touched & existing)
     return ImportReport(

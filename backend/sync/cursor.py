@@ -39,3 +39,11 @@ def decode(text: str) -> Cursor:
         return msgspec.msgpack.decode(raw, type=Cursor)
     except (binascii.Error, ValueError, msgspec.DecodeError) as exc:
         raise UnreadableCursor(str(exc)) from exc
+
+
+def peek_scope(text: str) -> str | None:
+    """The scope a cursor was issued for, or None when it is not readable."""
+    try:
+        return decode(text).scope
+    except UnreadableCursor:
+        return None

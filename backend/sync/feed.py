@@ -82,8 +82,10 @@ async def pull(
     assert epoch is not None
     horizon, xmax = await _horizon(db)
     current = scope.FeedScope.of(principal)
-    await scope.remember(db, current)
 
+    if body.cursor is None or cursors.peek_scope(body.cursor) != current.hash:
+        # a cursor is about to name this scope: keep it, so a later change can be diffed
+        await scope.remember(db, current)
     if body.cursor is None:
         position = cursors.Cursor(epoch=epoch, xid=0, id=0, scope=current.hash)
     else:
