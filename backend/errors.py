@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import msgspec
 import structlog
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -72,10 +72,6 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     code, status, title = "conflict", 409, "Conflict with the stored state"
-
-
-class ServiceUnavailable(DomainError):
-    code, status, title = "server.unavailable", 503, "Service temporarily unavailable"
 
 
 # Framework exceptions keep Litestar's status; these are the codes clients see for them.
@@ -192,15 +188,3 @@ EXCEPTION_HANDLERS = {
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,
 }
-
-__all__ = [
-    "EXCEPTION_HANDLERS",
-    "Conflict",
-    "DomainError",
-    "FieldError",
-    "InvalidInput",
-    "MediaType",
-    "NotFound",
-    "Problem",
-    "ServiceUnavailable",
-]

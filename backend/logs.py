@@ -68,10 +68,6 @@ def _identity(
     return event_dict
 
 
-def request_id_of(scope: Scope) -> str | None:
-    return scope.get("state", {}).get("request_id")
-
-
 class RequestContext:
     """Outermost ASGI layer: a request id for every request (404s included), and one access line."""
 

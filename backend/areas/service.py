@@ -35,10 +35,6 @@ async def seed_reference(db: AsyncSession) -> int:
     return len(rows)
 
 
-async def count(db: AsyncSession) -> int:
-    return await db.scalar(select(func.count()).select_from(Area)) or 0
-
-
 def area_out(area: Area) -> AreaOut:
     return AreaOut(
         code=area.code,
