@@ -1,0 +1,1 @@
+"""The reference tablet client (mobile_contract/README.md)."""
