@@ -321,3 +321,30 @@ def rotate_keys() -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+@main.command()
+@click.option("--devices", type=click.IntRange(1, 2000), default=20, show_default=True)
+@click.option("--days", type=click.IntRange(1, 365), default=10, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same season.")
+@click.option(
+    "--url",
+    help="A running server with the demo data (`scorecard seed --demo`); "
+    "without it the simulation starts a server of its own on the embedded PostgreSQL.",
+)
+def simulate(devices: int, days: int, seed: int, url: str | None) -> None:
+    """Rehearse a field season: tablets offline, syncing, editing one plan; then check it all."""
+    from backend import simulate as field_season
+
+    settings = load_settings()
+    summary = field_season.simulate(
+        devices=devices,
+        days=days,
+        seed=seed,
+        url=url,
+        pgdata=settings.embedded_pgdata,
+        data_dir=settings.data_dir,
+    )
+    click.echo(field_season.report(summary))
+    if summary.problems:
+        sys.exit(1)

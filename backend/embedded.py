@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 from backend.settings import asyncpg_url
@@ -30,7 +31,10 @@ class EmbeddedPostgres:
             import pgserver
 
             self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-            self._server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
+            with warnings.catch_warnings():
+                # it looks up a runtime dir it does not need; containers and CI have none
+                warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+                self._server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
             uri = self._server.get_uri()
         except Exception as exc:  # pgserver raises a mix of subprocess, OS and assertion errors
             raise EmbeddedDatabaseError(

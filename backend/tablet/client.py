@@ -161,9 +161,12 @@ class TabletClient:
         await self.pull(page_size=page_size)
         return report
 
-    async def push(self, *, batch_size: int = 50) -> PushReport:
-        """Send the queue oldest first; what the server settled leaves the queue."""
-        report = PushReport()
+    async def push(self, *, batch_size: int = 50, report: PushReport | None = None) -> PushReport:
+        """Send the queue oldest first; what the server settled leaves the queue.
+
+        Results gather in `report` batch by batch, so a caller holding it keeps the answers to
+        the batches that went through when a later one fails."""
+        report = report if report is not None else PushReport()
         while self.outbox.pending:
             batch = self.outbox.pending[:batch_size]
             body = {"protocol": PROTOCOL, "device_id": str(self.device_id), "mutations": batch}
@@ -197,8 +200,18 @@ class TabletClient:
                 self.store.settle_local(self.outbox.pending)
                 return applied
 
-    async def conflicts(self, status: str = "open") -> list[dict[str, Any]]:
-        return await self._send("GET", f"/sync/v1/conflicts?status={status}")
+    async def conflicts(self, status: str | None = "open") -> list[dict[str, Any]]:
+        """Conflicts visible to the user (all of them when status is None), page by page."""
+        found: list[dict[str, Any]] = []
+        query = f"status={status}&" if status else ""
+        while True:
+            page = await self.get(f"/sync/v1/conflicts?{query}limit=500&offset={len(found)}")
+            found += page
+            if len(page) < 500:
+                return found
+
+    async def get(self, path: str) -> Any:
+        return await self._send("GET", path)
 
     async def resolve(self, conflict_id: str, choice: str, value: Any = None) -> dict[str, Any]:
         body = {"choice": choice, "value": value}
