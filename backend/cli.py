@@ -324,6 +324,16 @@ if __name__ == "__main__":
 
 
 @main.command()
+def contract() -> None:
+    """Write mobile_contract/openapi.json and the wire types' JSON Schemas from the code."""
+    from backend import contract as tablet_contract
+    from backend.app import create_app
+
+    written = tablet_contract.write(create_app(load_settings()))
+    click.echo(f"wrote {written} files under {tablet_contract.FOLDER}")
+
+
+@main.command()
 @click.option("--devices", type=click.IntRange(1, 2000), default=20, show_default=True)
 @click.option("--days", type=click.IntRange(1, 365), default=10, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same season.")

@@ -240,6 +240,7 @@ async def _seed_cycles(db: AsyncSession, people: dict[str, uuid.UUID]) -> int:
             opened += 2
             continue
         cycle = Cycle(
+            id=demo_rounds.round_id(facility_id, DEMO_ROUND),
             facility_id=facility_id,
             template_version_id=versions[family].id,
             label=DEMO_ROUND,

@@ -114,6 +114,11 @@ def _value(indicator: Indicator, rng: random.Random, level: float) -> Any:
     raise TypeError(type(answer))
 
 
+def round_id(facility_id: uuid.UUID, label: str) -> uuid.UUID:
+    """Demo rounds have fixed ids too, so examples and guides can name them."""
+    return uuid.uuid5(facility_id, label)
+
+
 def answers_for(
     document: TemplateDocument, respondent: str, rng: random.Random, level: float, reason: str
 ) -> dict[str, Any]:
@@ -148,6 +153,7 @@ async def seed_round(
     """One round at one facility, scored and (past the meeting) planned."""
     rng = random.Random(f"{facility_id}{label}")  # noqa: S311 (made-up demo scores, reproducible)
     cycle = Cycle(
+        id=round_id(facility_id, label),
         facility_id=facility_id,
         template_version_id=version_id,
         label=label,
