@@ -14,6 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from backend import __version__
+from backend.admission import PushAdmission
 from backend.areas import routes as area_routes
 from backend.auth import routes as auth_routes
 from backend.auth.keys import load_keys
@@ -87,7 +88,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         debug=False,
     )
     # Outermost layer, so that 404s and errors raised before routing carry a request id too.
-    app.asgi_handler = RequestContext(app.asgi_handler)
+    pushes = PushAdmission(app.asgi_handler, concurrency=settings.limits.push_concurrency)
+    app.asgi_handler = RequestContext(pushes)
     return app
 
 

@@ -11,6 +11,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -162,7 +163,8 @@ def handle_http_exception(request: Request, exc: HTTPException) -> Response:
 
 
 def handle_unexpected(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, OperationalError | InterfaceError) or (
+    # unreachable, connection lost, or every pooled connection busy for the pool's timeout
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout) or (
         isinstance(exc, DBAPIError) and exc.connection_invalidated
     ):
         log.warning("database unavailable", error=type(exc).__name__)

@@ -90,6 +90,10 @@ class RequestContext:
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
+                # time spent in the server, as W3C Server-Timing: clients and benchmarks can
+                # tell the server's share of a slow answer from the network's
+                spent = (time.perf_counter() - started) * 1000
+                headers.append((b"server-timing", f"app;dur={spent:.1f}".encode()))
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -24,6 +24,7 @@ class Limits:
     max_push_mutations: int = 500
     max_page_size: int = 1000
     default_page_size: int = 200
+    push_concurrency: int = 2  # pushes a worker runs at once; more wait briefly, then get 503
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,9 @@ class Settings:
                 ),
                 max_push_mutations=reader.integer(
                     "SCORECARD_MAX_PUSH_MUTATIONS", limits.max_push_mutations, low=1, high=10_000
+                ),
+                push_concurrency=reader.integer(
+                    "SCORECARD_PUSH_CONCURRENCY", limits.push_concurrency, low=1, high=64
                 ),
                 max_page_size=reader.integer(
                     "SCORECARD_MAX_PAGE_SIZE", limits.max_page_size, low=10, high=10_000

@@ -9,11 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +27,7 @@ from backend.facilities.models import Facility
 from backend.scorecards import service as templates
 from backend.scorecards.models import Template
 from backend.settings import asyncpg_url
+from backend.simulate.server import serving
 from backend.users import service as users
 from backend.users.schemas import UserCreate
 from tests.support import databases
@@ -144,38 +140,8 @@ def answers(seed_value: int) -> dict[str, Any]:
 
 @contextmanager
 def server(url: str, workers: int = 1) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SCORECARD_PORT": str(port),
-        "SCORECARD_LOG_LEVEL": "WARNING",
-        "SCORECARD_DATA_DIR": str(ROOT / "var" / "bench"),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "serve", "--no-demo", "--workers", str(workers)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start")
-        yield base
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+    with serving(url, ROOT / "var" / "bench", workers=workers) as served:
+        yield served.base_url
 
 
 def sign_in(base: str) -> tuple[dict[str, str], uuid.UUID]:

@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -37,9 +38,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Served:
+    base_url: str
+    pid: int  # the serving process; with several workers, their parent
+
+
 @contextmanager
-def serving(database_url: str, data_dir: Path, *, workers: int = 1) -> Iterator[str]:
-    """`scorecard serve` on a free port until the block ends; yields its base URL."""
+def serving(database_url: str, data_dir: Path, *, workers: int = 1) -> Iterator[Served]:
+    """`scorecard serve` on a free port until the block ends."""
     port = free_port()
     env = {
         **os.environ,
@@ -69,7 +76,7 @@ def serving(database_url: str, data_dir: Path, *, workers: int = 1) -> Iterator[
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not become ready in 120 s")
             time.sleep(0.2)
-        yield base
+        yield Served(base, process.pid)
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -87,7 +94,7 @@ def own_server(pgdata: Path, data_dir: Path, *, workers: int = 1) -> Iterator[st
     asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}"'))
     database_url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     try:
-        with serving(database_url, data_dir, workers=workers) as base:
-            yield base
+        with serving(database_url, data_dir, workers=workers) as served:
+            yield served.base_url
     finally:
         asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

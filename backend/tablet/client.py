@@ -60,7 +60,8 @@ class Backoff:
 
     def delay(self, attempt: int, retry_after: str | None) -> float:
         if retry_after is not None and retry_after.isdigit():
-            return min(float(retry_after), self.ceiling)
+            # at least what the server asked, and a little more so that tablets spread out
+            return min(float(retry_after), self.ceiling) + self.rng.uniform(0, 1)
         return self.rng.uniform(0, min(self.ceiling, self.first * 2**attempt))
 
 

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.asyncio
 
 @pytest.mark.slow
 async def test_a_short_season_converges(committed_database_url: str, tmp_path: Path) -> None:
-    with serving(committed_database_url, tmp_path) as base:
-        summary = await Season(base, devices=10, days=6, seed=7).run(lambda: None)
+    with serving(committed_database_url, tmp_path) as served:
+        summary = await Season(served.base_url, devices=10, days=6, seed=7).run(lambda: None)
 
     assert summary.problems == [], report(summary)
     assert summary.submissions_acknowledged > 0
