@@ -141,6 +141,28 @@ def check() -> None:
         click.echo("models and migrations agree")
 
 
+@db.command("after-restore")
+def after_restore_command() -> None:
+    """Run once after restoring a backup: every tablet re-bootstraps, keeping unsent work."""
+    from backend.sync.restore import after_restore
+
+    async def run(url: str) -> tuple[object, int]:
+        database = open_database(url)
+        try:
+            async with database.sessionmaker() as session, session.begin():
+                return await after_restore(session)
+        finally:
+            await database.dispose()
+
+    with database_url(load_settings()) as url:
+        _upgrade_and_say(url)
+        epoch, devices = asyncio.run(run(url))
+    click.echo(
+        f"new sync epoch {epoch}: tablets' cursors now answer `reset`; "
+        f"{devices} device(s) may continue their own mutation numbering"
+    )
+
+
 def _upgrade_and_say(url: str) -> None:
     before = _current(url)
     migrate.upgrade(url)
@@ -295,6 +317,42 @@ def import_areas_command(path: Path, skip_bad_rows: bool) -> None:
 def import_facilities_command(path: Path, skip_bad_rows: bool) -> None:
     """registry_code,type,name_mn,name_en,area_code[,insurance_contracted,latitude,longitude]."""
     _run_import("facilities", path, skip_bad_rows)
+
+
+@main.group()
+def attachments() -> None:
+    """Evidence photos and documents."""
+
+
+@attachments.command("prune")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3650),
+    default=30,
+    show_default=True,
+    help="Remove files nothing has mentioned for this many days.",
+)
+def prune_attachments(days: int) -> None:
+    """Remove attachments no record has mentioned for DAYS days, and abandoned uploads."""
+    from backend.attachments import refs
+    from backend.attachments.storage import open_store
+
+    settings = load_settings()
+
+    async def prune(url: str) -> tuple[int, int]:
+        database = open_database(url)
+        try:
+            async with database.sessionmaker() as session, session.begin():
+                return await refs.prune(session, open_store(settings), days=days)
+        finally:
+            await database.dispose()
+
+    with database_url(settings) as url:
+        removed, abandoned = asyncio.run(prune(url))
+    click.echo(
+        f"removed {removed} attachment(s) nothing has mentioned for {days} days "
+        f"and {abandoned} piece(s) of abandoned uploads"
+    )
 
 
 @main.group()

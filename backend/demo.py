@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend import demo_rounds
+from backend import demo_evidence, demo_rounds
 from backend.areas.models import Area
+from backend.attachments.storage import Store
 from backend.auth.models import Role, User
 from backend.cycles.models import Cycle, CyclePhaseChange
 from backend.facilities.models import Facility
@@ -185,6 +186,7 @@ async def _seed_showcase(
     facility_id: uuid.UUID,
     version: TemplateVersion,
     people: dict[str, uuid.UUID],
+    boards: dict[str, str],
 ) -> None:
     document = templates.document_of(version)
     groups = _GROUPS[document.family]
@@ -213,10 +215,13 @@ async def _seed_showcase(
         held_on=date(2026, 10, 25),
         previous_cycle_id=spring.id,
         people=people,
+        evidence=demo_evidence.evidence_for(document.family, boards),
     )
 
 
-async def _seed_cycles(db: AsyncSession, people: dict[str, uuid.UUID]) -> int:
+async def _seed_cycles(
+    db: AsyncSession, people: dict[str, uuid.UUID], boards: dict[str, str]
+) -> int:
     """Two completed rounds at one facility per family; an open round at every other."""
     opened_by = people["coordinator"]
     versions = {
@@ -236,7 +241,7 @@ async def _seed_cycles(db: AsyncSession, people: dict[str, uuid.UUID]) -> int:
         if exists:
             continue
         if facility_id in _SHOWCASE:
-            await _seed_showcase(db, facility_id, versions[_SHOWCASE[facility_id]], people)
+            await _seed_showcase(db, facility_id, versions[_SHOWCASE[facility_id]], people, boards)
             opened += 2
             continue
         cycle = Cycle(
@@ -265,8 +270,10 @@ async def _seed_cycles(db: AsyncSession, people: dict[str, uuid.UUID]) -> int:
     return opened
 
 
-async def seed(db: AsyncSession, *, password: str) -> list[str]:
-    """Load the demo programme; accounts that exist already are left as they are."""
+async def seed(db: AsyncSession, *, password: str, store: Store | None = None) -> list[str]:
+    """Load the demo programme; accounts that exist already are left as they are.
+
+    With a store, the completed rounds carry evidence photos (demo_evidence.py)."""
     await _seed_areas(db)
     await _seed_facilities(db)
     report = [
@@ -296,7 +303,12 @@ async def seed(db: AsyncSession, *, password: str) -> list[str]:
         for role in ("coordinator", "facilitator", "monitor", "provider")
     }
     if all(people.values()):
-        opened = await _seed_cycles(db, people)  # type: ignore[arg-type]
+        boards = (
+            await demo_evidence.store_boards(db, store, people["monitor"])  # type: ignore[arg-type]
+            if store is not None
+            else {}
+        )
+        opened = await _seed_cycles(db, people, boards)  # type: ignore[arg-type]
         if opened:
             report.insert(
                 1,

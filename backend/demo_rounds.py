@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.attachments import refs
 from backend.cycles.models import Cycle, CyclePhaseChange
 from backend.cycles.phases import PHASES
 from backend.meetings.models import ActionItem, ActionUpdate, InterfaceMeeting
@@ -149,6 +150,7 @@ async def seed_round(
     held_on: date,
     previous_cycle_id: uuid.UUID | None,
     people: dict[str, uuid.UUID],
+    evidence: dict[tuple[str, str], list[str]] | None = None,
 ) -> Cycle:
     """One round at one facility, scored and (past the meeting) planned."""
     rng = random.Random(f"{facility_id}{label}")  # noqa: S311 (made-up demo scores, reproducible)
@@ -177,11 +179,19 @@ async def seed_round(
     entries.append(("provider", None, people["provider"]))
     if any("monitor" in i.respondents for i in document.indicators):
         entries.append(("monitor", None, people["monitor"]))
+    evidence = dict(evidence or {})
+    mentions: list[tuple[str, uuid.UUID, uuid.UUID, list[str], bool, bool]] = []
     for respondent, group, author in entries:
         answers = answers_for(document, respondent, rng, level, REASONS[document.family])
+        submission_id = uuid.uuid4()
+        for (who, key), hashes in list(evidence.items()):
+            if who == respondent and key in answers:  # the first group of a kind shows it
+                answers[key]["evidence"] = hashes
+                mentions.append(("submission", submission_id, facility_id, hashes, False, True))
+                del evidence[(who, key)]
         db.add(
             Submission(
-                id=uuid.uuid4(),
+                id=submission_id,
                 cycle_id=cycle.id,
                 facility_id=facility_id,
                 template_version_id=version_id,
@@ -201,6 +211,7 @@ async def seed_round(
     if PHASES.index(phase) > PHASES.index("interface_meeting"):
         await _seed_plan(db, cycle, document, held_on, people, rng)
     await db.flush()
+    await refs.record(db, mentions, None)
     return cycle
 
 

@@ -1,6 +1,7 @@
 """Every model module, imported once so that Base.metadata is complete (Alembic, tests)."""
 
 from backend.areas import models as areas
+from backend.attachments import models as attachments
 from backend.auth import models as auth
 from backend.cycles import models as cycles
 from backend.db import Base
@@ -14,6 +15,7 @@ metadata = Base.metadata
 
 __all__ = [
     "areas",
+    "attachments",
     "auth",
     "cycles",
     "facilities",

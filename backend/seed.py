@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import demo as demo_data
 from backend.areas import service as areas
+from backend.attachments.storage import open_store
 from backend.db import open_database
 from backend.scorecards import service as templates
 from backend.settings import Settings
@@ -22,7 +23,7 @@ async def run(settings: Settings, *, demo: bool, password: str) -> list[str]:
         async with database.sessionmaker() as db, db.begin():
             report = await reference(db)
             if demo:
-                report += await demo_data.seed(db, password=password)
+                report += await demo_data.seed(db, password=password, store=open_store(settings))
         return report
     finally:
         await database.dispose()

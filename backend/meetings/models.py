@@ -72,3 +72,4 @@ class ActionUpdate(SyncedColumns, Base):
     status: Mapped[str] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text, server_default="")
     reported_on: Mapped[date] = mapped_column(Date)
+    evidence: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.attachments.storage import Store, thumbnail_key
 from backend.auth.policy import Principal
 from backend.meetings.models import ActionItem
 from backend.reports import service as reports
@@ -37,6 +39,8 @@ WORDS = {
         "overdue": "хугацаа хэтэрсэн",
         "no_plan": "Төлөвлөгөө хараахан гараагүй байна.",
         "not_scored": "үнэлгээ алга",
+        "evidence": "Нотлох зураг",
+        "medicine_evidence": "Эмийн нөөц, үнийн нотолгоо",
         "statuses": {
             "not_started": "эхлээгүй",
             "in_progress": "хийгдэж байна",
@@ -63,6 +67,8 @@ WORDS = {
         "overdue": "overdue",
         "no_plan": "No action plan yet.",
         "not_scored": "not scored",
+        "evidence": "Evidence photo",
+        "medicine_evidence": "Stock and price evidence",
         "statuses": {
             "not_started": "not started",
             "in_progress": "in progress",
@@ -73,6 +79,7 @@ WORDS = {
     },
 }
 CLOSED = frozenset({"done", "dropped"})
+EVIDENCE_SHOWN = 4  # thumbnails beside one indicator
 
 
 @cache
@@ -106,8 +113,20 @@ def _light(share: float | None) -> str:
     return "green" if share >= 75 else "amber" if share >= 50 else "red"
 
 
+async def _thumbnails(store: Store, card: ScorecardOut) -> dict[str, str]:
+    """Evidence thumbnails inlined, so the page prints and projects without signing in again."""
+    wanted = [sha for i in card.indicators for sha in i.evidence[:EVIDENCE_SHOWN]]
+    wanted += card.medicines_evidence[:EVIDENCE_SHOWN]
+    inlined = {}
+    for sha in dict.fromkeys(wanted):
+        data = await store.get(thumbnail_key(sha))
+        if data is not None:
+            inlined[sha] = base64.b64encode(data).decode()
+    return inlined
+
+
 async def render(
-    db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID, language: str
+    db: AsyncSession, store: Store, *, principal: Principal, cycle_id: uuid.UUID, language: str
 ) -> str:
     card: ScorecardOut = await reports.scorecard(db, principal=principal, cycle_id=cycle_id)
     rows = []
@@ -152,6 +171,8 @@ async def render(
         .render(
             card=card,
             rows=rows,
+            thumbnails=await _thumbnails(store, card),
+            shown=EVIDENCE_SHOWN,
             plan=plan,
             words=WORDS[language],
             language=language,

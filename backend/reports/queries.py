@@ -96,3 +96,29 @@ async def medicine_statistics(
 ) -> list[Any]:
     rows = await db.execute(MEDICINES, {"cycle_id": cycle_id, "indicators": indicators})
     return list(rows.all())
+
+
+# The stored attachments the round's answers mention, per indicator, oldest answer first.
+CYCLE_EVIDENCE = text(
+    """
+    SELECT a.key AS indicator, e.sha256
+    FROM submission s
+    CROSS JOIN LATERAL jsonb_each(s.answers) AS a
+    CROSS JOIN LATERAL jsonb_array_elements_text(
+        CASE WHEN jsonb_typeof(a.value -> 'evidence') = 'array'
+             THEN a.value -> 'evidence' ELSE '[]'::jsonb END
+    ) WITH ORDINALITY AS e(sha256, position)
+    JOIN attachment ON attachment.sha256 = e.sha256
+    WHERE s.cycle_id = :cycle_id AND s.deleted_at IS NULL
+    ORDER BY s.collected_at, s.id, e.position
+    """
+)
+
+
+async def cycle_evidence(db: AsyncSession, cycle_id: uuid.UUID) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for row in await db.execute(CYCLE_EVIDENCE, {"cycle_id": cycle_id}):
+        shown = found.setdefault(row.indicator, [])
+        if row.sha256 not in shown:
+            shown.append(row.sha256)
+    return found

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Literal
 
 from litestar import MediaType, Response, get
+from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal
@@ -35,12 +36,15 @@ async def scorecard(
 )
 async def scorecard_page(
     db: DbSession,
+    state: State,
     principal: CurrentPrincipal,
     cycle_id: FromPath[uuid.UUID],
     lang: FromQuery[Literal["mn", "en"]] = "mn",
 ) -> str:
     """The scorecard as a page to project at the interface meeting and print on A4."""
-    return await page.render(db, principal=principal, cycle_id=cycle_id, language=lang)
+    return await page.render(
+        db, state.attachments, principal=principal, cycle_id=cycle_id, language=lang
+    )
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -49,6 +49,9 @@ class IndicatorOut(Wire):
     change: float | None
     # null while hidden from the caller (not yet reviewed)
     reasons: list[ReasonOut] | None
+    # photos and documents backing the answers, by sha256 (GET /sync/v1/attachments/{sha256});
+    # hidden from outsiders, like reasons, until the round's reasons are reviewed
+    evidence: list[str] = []
 
 
 class MedicineOut(Wire):
@@ -82,6 +85,8 @@ class ScorecardOut(Wire):
     indicators: list[IndicatorOut]
     # tracer medicines, for templates with a medicine check
     medicines: list[MedicineOut] = []
+    # photos of stock cards and price lists behind the medicine check
+    medicines_evidence: list[str] = []
 
 
 class RollupRow(Wire):

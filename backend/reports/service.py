@@ -99,6 +99,7 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
                 ReasonOut(group=row.group_type, reason=row.reason, suggestion=row.suggestion)
             )
 
+    evidence = await queries.cycle_evidence(db, cycle.id) if show_reasons else {}
     indicators, hidden = [], 0
     for indicator in document.indicators:
         kind = indicator.answer.__struct_config__.tag
@@ -137,6 +138,7 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
                 previous_mean=result.previous_mean,
                 change=result.change,
                 reasons=reasons.get(indicator.key, []) if show_reasons else None,
+                evidence=evidence.get(indicator.key, []),
             )
         )
     checks = [
@@ -160,6 +162,7 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         suppressed_cells=hidden,
         indicators=indicators,
         medicines=medicines,
+        medicines_evidence=[sha for key in checks for sha in evidence.get(key, [])],
     )
 
 

@@ -7,6 +7,7 @@ submission runs through the checkers without touching the database.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,8 @@ UNKNOWN_INDICATOR = "answer.unknown_indicator"
 WRONG_TYPE = "answer.wrong_type"
 OUT_OF_RANGE = "answer.out_of_range"
 MISSING = "answer.missing"
+MAX_EVIDENCE = 10
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 NOT_FOR_RESPONDENT = "answer.not_for_respondent"
 UNKNOWN_OPTION = "answer.unknown_option"
 UNKNOWN_MEDICINE = "answer.unknown_medicine"
@@ -263,6 +266,7 @@ class CompiledTemplate:
                     errors += _error(f"{field}.{note}", WRONG_TYPE, "text")
                 elif text is not None and len(text) > MAX_REASON_LENGTH:
                     errors += _error(f"{field}.{note}", TOO_LONG, f"at most {MAX_REASON_LENGTH}")
+            errors += _evidence(answer.get("evidence"), f"{field}.evidence")
             value = answer["value"]
             if value is None:
                 if indicator.required:
@@ -273,6 +277,20 @@ class CompiledTemplate:
             if indicator.required and respondent in indicator.respondents and key not in answers:
                 errors += _error(f"answers.{key}", MISSING, "an answer is required")
         return errors
+
+
+def _evidence(evidence: Any, field: str) -> list[FieldError]:
+    """Photos or documents backing an answer, by sha256 (the price list, the stock card)."""
+    if evidence is None:
+        return []
+    if not isinstance(evidence, list) or len(evidence) > MAX_EVIDENCE:
+        return _error(field, WRONG_TYPE, f"a list of at most {MAX_EVIDENCE} sha256 hashes")
+    return [
+        error
+        for i, sha in enumerate(evidence)
+        if not (isinstance(sha, str) and _SHA256.match(sha))
+        for error in _error(f"{field}[{i}]", WRONG_TYPE, "a sha256 hash, 64 lowercase hex")
+    ]
 
 
 def compile_template(document: TemplateDocument) -> CompiledTemplate:

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
+from backend.attachments.refs import evidence_of
 from backend.auth.policy import Principal
 from backend.cycles.models import Cycle
 from backend.facilities.models import Facility
@@ -243,6 +244,7 @@ async def _changes(
                     op="upsert",
                     version=record_version or version,
                     data=data,
+                    attachments=evidence_of(row.entity, data),
                 )
             )
     return out

@@ -17,6 +17,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.attachments import refs
+from backend.attachments.refs import MENTIONING, evidence_of
 from backend.auth.policy import Principal
 from backend.settings import Settings
 from backend.sync.apply import Batch
@@ -36,6 +38,7 @@ from backend.sync.schemas import (
     PushIn,
     PushOut,
 )
+from backend.sync.workset import uuid_or_none
 
 # A device clock this far off is flagged in the result and the log (never used for ordering).
 CLOCK_AHEAD = timedelta(minutes=10)
@@ -87,6 +90,33 @@ async def _lock_device(db: AsyncSession, device_id: uuid.UUID) -> SyncDevice:
     return state
 
 
+async def _attachments(
+    db: AsyncSession,
+    batch: Batch,
+    device_id: uuid.UUID,
+    results: list[MutationResult],
+    logs: dict[int, dict[str, Any]],
+) -> None:
+    """Note which records mention which attachments; tell the device which are missing."""
+    written = [
+        (w.kind.name, w.id, w.facility_id, evidence_of(w.kind.name, w.values), w.deleted, w.new)
+        for w in batch.records.values()
+        if w.dirty and w.kind.name in MENTIONING
+    ]
+    if not written:
+        return
+    await refs.record(db, written, device_id)
+    mentioned = {sha for *_, hashes, deleted, _ in written if not deleted for sha in hashes}
+    stored = await refs.stored_among(db, mentioned)
+    missing = {rid: [h for h in hashes if h not in stored] for _, rid, _, hashes, _, _ in written}
+    for result in results:
+        record_id = uuid_or_none(result.id)
+        wrote = result.status in ("applied", "merged", "conflict")
+        if wrote and missing.get(record_id):  # type: ignore[arg-type]
+            result.missing_attachments = missing[record_id]  # type: ignore[index]
+            logs[result.mutation_id]["result"]["missing_attachments"] = result.missing_attachments
+
+
 async def push(
     db: AsyncSession, *, principal: Principal, settings: Settings, body: PushIn
 ) -> PushOut:
@@ -100,6 +130,11 @@ async def push(
     state = await _lock_device(db, device_id)  # one push per device at a time
     mutations = sorted(body.mutations, key=lambda m: m.mutation_id)
     settled = state.last_mutation_id
+    if state.restored and mutations:
+        # the database was restored from a backup: what the device numbered after the backup
+        # is lost to the server; continue from the device's own numbering
+        settled = max(settled, mutations[0].mutation_id - 1)
+        state.restored = False
     replayed = {m.mutation_id for m in mutations if m.mutation_id <= settled}
     logged = (
         {
@@ -169,6 +204,7 @@ async def push(
             "clock_flagged": result.clock_flagged,
         }
     await batch.flush()
+    await _attachments(db, batch, device_id, results, new_logs)
     if new_logs:
         await db.execute(insert(SyncMutation), list(new_logs.values()))
         state.last_mutation_id = settled

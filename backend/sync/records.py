@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from backend.attachments.schemas import Evidence
 from backend.auth.models import Role
 from backend.db import Base
 from backend.meetings.models import ActionItem, ActionUpdate, InterfaceMeeting
@@ -108,6 +109,8 @@ class ActionUpdateCreate(Wire):
     status: ActionStatus
     reported_on: date
     note: LongText = ""
+    # sha256 of photos or documents showing the progress (PUT /sync/v1/attachments/{sha256})
+    evidence: Evidence = msgspec.field(default_factory=list)
 
 
 class NoUpdate(Wire):
@@ -211,7 +214,7 @@ KINDS: dict[str, RecordKind] = {
             model=ActionUpdate,
             create=ActionUpdateCreate,
             update=NoUpdate,
-            fields=("action_item_id", "facility_id", "status", "note", "reported_on"),
+            fields=("action_item_id", "facility_id", "status", "note", "reported_on", "evidence"),
             policies={},
             lifecycle_rank={},
             writers=SHARED_WRITERS,

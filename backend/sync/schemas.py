@@ -62,6 +62,8 @@ class MutationResult(Wire):
     original_status: Status | None = None
     # the device's clock was far off; kept for audit, never used for ordering
     clock_flagged: bool = False
+    # attachments the record mentions that the server has not received yet: upload them
+    missing_attachments: list[str] = msgspec.field(default_factory=list)
 
 
 class PushOut(Wire):
@@ -84,6 +86,8 @@ class ChangeOut(Wire):
     data: dict[str, Any] | None
     # for "delete": "deleted" (a tombstone) or "out_of_scope" (no longer yours to see)
     reason: Literal["deleted", "out_of_scope"] | None = None
+    # sha256 of the attachments the record mentions (GET /sync/v1/attachments/{sha256})
+    attachments: list[str] = msgspec.field(default_factory=list)
 
 
 class PullOut(Wire):

@@ -68,6 +68,12 @@ MATRIX = [
     ("POST", f"/sync/v1/conflicts/{NOBODY_ID}/resolve", {"choice": "server"}, RUNNERS),
     ("POST", "/sync/v1/integrity", {"entity": "submission", "ids": []}, ANYONE),
     ("GET", f"/sync/v1/history/{NOBODY_KEY}/{NOBODY_ID}", None, ANYONE),
+    ("PUT", f"/sync/v1/attachments/{NOBODY_KEY}", None, ANYONE - {Role.VIEWER}),
+    ("GET", f"/sync/v1/attachments/{NOBODY_KEY}/upload", None, ANYONE - {Role.VIEWER}),
+    ("POST", "/sync/v1/attachments/check", {"hashes": []}, ANYONE),
+    ("GET", "/sync/v1/attachments/missing", None, ANYONE - {Role.VIEWER}),
+    ("GET", f"/sync/v1/attachments/{NOBODY_KEY}", None, ANYONE),
+    ("GET", f"/sync/v1/attachments/{NOBODY_KEY}/thumbnail", None, ANYONE),
 ]
 
 

@@ -4,16 +4,18 @@ import pytest
 from httpx import AsyncClient
 
 from backend import demo
+from backend.attachments.storage import open_store
 from backend.db import Database
+from backend.settings import Settings
 
 pytestmark = pytest.mark.asyncio
 
 
 async def test_the_demo_school_shows_gaps_changes_and_a_plan(
-    committed_client: AsyncClient, committed_database: Database
+    committed_client: AsyncClient, committed_database: Database, settings: Settings
 ) -> None:
     async with committed_database.sessionmaker() as db, db.begin():
-        await demo.seed(db, password="demo-password")
+        await demo.seed(db, password="demo-password", store=open_store(settings))
     login = await committed_client.post(
         "/auth/v1/login", json={"username": "demo_coordinator", "password": "demo-password"}
     )
@@ -38,3 +40,9 @@ async def test_the_demo_school_shows_gaps_changes_and_a_plan(
         )
         assert page.status_code == 200
         assert "data-action-item" in page.text
+        shown = card["medicines_evidence"] + [s for i in card["indicators"] for s in i["evidence"]]
+        assert shown, f"{card['template_key']}: no evidence photo"
+        for sha in shown:
+            assert f'data-evidence="{sha}" src="data:image/jpeg;base64,' in page.text
+        photo = await committed_client.get(f"/sync/v1/attachments/{shown[0]}", headers=headers)
+        assert photo.status_code == 200

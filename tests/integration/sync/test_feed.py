@@ -153,6 +153,7 @@ async def test_tombstones_reach_every_device(
             "version": 2,
             "data": None,
             "reason": "deleted",
+            "attachments": [],
         }
     ]
 

@@ -1,0 +1,1 @@
+"""Evidence photos and documents: uploaded by content hash, cleaned, stored, scoped."""
