@@ -1,4 +1,7 @@
-"""Load shedding for pushes: in a burst, a tablet gets a quick answer or a quick "come back
+"""What is turned away before the app: requests for host names the server does not serve, and
+pushes beyond what a worker can take at once.
+
+Load shedding for pushes: in a burst, a tablet gets a quick answer or a quick "come back
 later", never a place in a queue minutes long.
 
 Each worker runs a few pushes at a time (`SCORECARD_PUSH_CONCURRENCY`). A push that cannot
@@ -20,6 +23,36 @@ from backend.errors import PROBLEM_JSON, Problem
 GATED_PATHS = frozenset({"/sync/v1/push"})
 WAIT_SECONDS = 0.25
 RETRY_AFTER_SECONDS = (1, 6)  # drawn from this range, so returning tablets spread out
+
+
+class AllowedHosts:
+    """Answer only for the configured host names (the port does not matter); others get 400,
+    so a rebound DNS name or a forged Host header cannot reach the API."""
+
+    def __init__(self, app: ASGIApp, hosts: tuple[str, ...]) -> None:
+        self.app = app
+        self.any = "*" in hosts
+        self.hosts = frozenset(host.lower() for host in hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.any or scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = dict(scope["headers"]).get(b"host", b"").decode("latin-1").lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if name in self.hosts:
+            await self.app(scope, receive, send)
+            return
+        problem = Problem(
+            type="urn:scorecard:problem:request.bad_host",
+            title="Unknown host",
+            status=400,
+            code="request.bad_host",
+            detail="This server does not answer for that host name.",
+            field="Host",
+            request_id=scope.get("state", {}).get("request_id"),
+        )
+        await _send_problem(send, problem, {})
 
 
 class PushAdmission:
@@ -54,11 +87,15 @@ async def _busy(scope: Scope, send: Send) -> None:
         detail=f"Many tablets are syncing; nothing was stored. Retry in {retry_after} seconds.",
         request_id=scope.get("state", {}).get("request_id"),
     )
+    await _send_problem(send, problem, {"retry-after": str(retry_after)})
+
+
+async def _send_problem(send: Send, problem: Problem, extra: dict[str, str]) -> None:
     body = msgspec.json.encode(problem)
     headers = [
         (b"content-type", PROBLEM_JSON.encode()),
         (b"content-length", str(len(body)).encode()),
-        (b"retry-after", str(retry_after).encode()),
+        *((name.encode(), value.encode()) for name, value in extra.items()),
     ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.start", "status": problem.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -8,14 +8,17 @@ from datetime import timedelta
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
+from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from backend import __version__
-from backend.admission import PushAdmission
+from backend.admission import AllowedHosts, PushAdmission
 from backend.areas import routes as area_routes
+from backend.attachments import routes as attachment_routes
+from backend.attachments.storage import open_store
 from backend.auth import routes as auth_routes
 from backend.auth.keys import load_keys
 from backend.auth.policy import enforce_access, provide_principal
@@ -43,6 +46,7 @@ ROUTE_HANDLERS = [
     *template_routes.ROUTES,
     *cycle_routes.ROUTES,
     *sync_routes.ROUTES,
+    *attachment_routes.ROUTES,
     *report_routes.ROUTES,
     *action_plan_routes.ROUTES,
 ]
@@ -72,6 +76,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         guards=[enforce_access],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=settings.limits.max_body_bytes,
+        cors_config=CORSConfig(
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Content-Range", "X-Request-Id"],
+            expose_headers=["Retry-After", "Upload-Offset", "X-Request-Id", "Server-Timing"],
+        )
+        if settings.cors_origins
+        else None,
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=1024, gzip_compress_level=5
         ),
@@ -82,14 +94,19 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
         state=State(
-            {"settings": settings, "database": database, "tokens": _token_issuer(settings)}
+            {
+                "settings": settings,
+                "database": database,
+                "tokens": _token_issuer(settings),
+                "attachments": open_store(settings),
+            }
         ),
         logging_config=None,
         debug=False,
     )
     # Outermost layer, so that 404s and errors raised before routing carry a request id too.
     pushes = PushAdmission(app.asgi_handler, concurrency=settings.limits.push_concurrency)
-    app.asgi_handler = RequestContext(pushes)
+    app.asgi_handler = RequestContext(AllowedHosts(pushes, settings.allowed_hosts))
     return app
 
 

@@ -50,3 +50,10 @@ class EmbeddedPostgres:
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+
+
+def pg_binary(name: str) -> str:
+    """A PostgreSQL program (pg_dump, pg_restore, pg_ctl) shipped with the embedded server."""
+    import pgserver
+
+    return str(Path(pgserver.__file__).parent / "pginstall" / "bin" / name)

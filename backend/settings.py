@@ -10,6 +10,8 @@ from pathlib import Path
 
 ENVIRONMENTS = ("development", "production")
 LOG_FORMATS = ("text", "json")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+STORES = ("folder", "s3")  # where attachment files live: under the data dir, or a bucket
 
 
 class SettingsError(ValueError):
@@ -24,6 +26,7 @@ class Limits:
     max_push_mutations: int = 500
     max_page_size: int = 1000
     default_page_size: int = 200
+    max_attachment_bytes: int = 16 * 1024 * 1024  # bigger than a body: large files go in pieces
     push_concurrency: int = 2  # pushes a worker runs at once; more wait briefly, then get 503
 
 
@@ -43,6 +46,14 @@ class Settings:
     jwt_verify_key_files: tuple[Path, ...] = ()
     access_token_minutes: int = 15
     refresh_token_days: int = 45
+    # Host headers the server answers (others get 400): DNS rebinding and host-header tricks
+    allowed_hosts: tuple[str, ...] = LOCAL_HOSTS
+    # browser origins allowed to call the API (a web dashboard elsewhere); none by default,
+    # tablets are native apps and need no CORS
+    cors_origins: tuple[str, ...] = ()
+    attachment_store: str = "folder"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None  # for MinIO and other S3-compatible stores
     limits: Limits = field(default_factory=Limits)
 
     @property
@@ -88,6 +99,11 @@ class Settings:
             access_token_minutes=reader.integer(
                 "SCORECARD_ACCESS_TOKEN_MINUTES", 15, low=1, high=24 * 60
             ),
+            allowed_hosts=reader.names("SCORECARD_ALLOWED_HOSTS", LOCAL_HOSTS),
+            cors_origins=reader.names("SCORECARD_CORS_ORIGINS", ()),
+            attachment_store=reader.choice("SCORECARD_ATTACHMENT_STORE", "folder", STORES),
+            s3_bucket=env.get("SCORECARD_S3_BUCKET") or None,
+            s3_endpoint_url=env.get("SCORECARD_S3_ENDPOINT_URL") or None,
             refresh_token_days=reader.integer("SCORECARD_REFRESH_TOKEN_DAYS", 45, low=1, high=365),
             limits=Limits(
                 max_body_bytes=reader.integer(
@@ -95,6 +111,12 @@ class Settings:
                 ),
                 max_push_mutations=reader.integer(
                     "SCORECARD_MAX_PUSH_MUTATIONS", limits.max_push_mutations, low=1, high=10_000
+                ),
+                max_attachment_bytes=reader.integer(
+                    "SCORECARD_MAX_ATTACHMENT_BYTES",
+                    limits.max_attachment_bytes,
+                    low=1024,
+                    high=1 << 30,
                 ),
                 push_concurrency=reader.integer(
                     "SCORECARD_PUSH_CONCURRENCY", limits.push_concurrency, low=1, high=64
@@ -104,6 +126,10 @@ class Settings:
                 ),
             ),
         )
+        if settings.attachment_store == "s3" and settings.s3_bucket is None:
+            raise SettingsError(
+                "SCORECARD_S3_BUCKET is required when SCORECARD_ATTACHMENT_STORE=s3"
+            )
         if settings.production:
             if settings.database_url is None:
                 raise SettingsError("DATABASE_URL is required when SCORECARD_ENV=production")
@@ -153,3 +179,10 @@ class _Reader:
     def paths(self, name: str) -> tuple[Path, ...]:
         raw = self.env.get(name) or ""
         return tuple(Path(part) for part in raw.split(",") if part.strip())
+
+    def names(self, name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        """A comma-separated list; unset keeps the default, `*` alone means any."""
+        raw = self.env.get(name)
+        if raw is None or not raw.strip():
+            return default
+        return tuple(part.strip() for part in raw.split(",") if part.strip())

@@ -65,7 +65,11 @@ def database_url(server_url: str, template_database: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"))
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path_factory.mktemp("data"),
+        allowed_hosts=("testserver", "localhost", "127.0.0.1"),
+    )
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -59,6 +59,9 @@ class SyncDevice(Base):
     device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), primary_key=True)
     last_mutation_id: Mapped[int] = mapped_column(BigInteger, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # set by `scorecard db after-restore`: the device numbered mutations the restored database
+    # never saw, so its next push may start past `last_mutation_id`
+    restored: Mapped[bool] = mapped_column(server_default="false")
 
 
 class SyncMutation(Base):

@@ -53,3 +53,14 @@ def test_settings_are_frozen() -> None:
     settings = Settings.from_env({})
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
+
+
+def test_the_settings_read_hosts_and_origins() -> None:
+    settings = Settings.from_env(
+        {
+            "SCORECARD_ALLOWED_HOSTS": "scorecard.masam.mn, localhost",
+            "SCORECARD_CORS_ORIGINS": "https://dashboard.masam.mn",
+        }
+    )
+    assert settings.allowed_hosts == ("scorecard.masam.mn", "localhost")
+    assert settings.cors_origins == ("https://dashboard.masam.mn",)

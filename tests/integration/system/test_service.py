@@ -1,5 +1,7 @@
 """Liveness, readiness, problem details, limits and request ids."""
 
+import dataclasses
+
 import msgspec
 import pytest
 from httpx import AsyncClient
@@ -85,7 +87,7 @@ async def explode() -> None:
 
 
 async def test_body_over_the_limit_is_problem_json_413(settings: Settings, database) -> None:  # type: ignore[no-untyped-def]
-    small = Settings(database_url=settings.database_url, limits=Limits(max_body_bytes=1024))
+    small = dataclasses.replace(settings, limits=Limits(max_body_bytes=1024))
     app = create_app(small, database=database)
     app.register(echo)
     async with serve(app) as client:

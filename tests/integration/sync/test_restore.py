@@ -1,0 +1,102 @@
+"""The README's restore procedure, end to end: pg_dump, more field work, pg_restore into a new
+database, `scorecard db after-restore`. A tablet whose cursor comes from after the backup gets
+`reset`, bootstraps again, and its unsent work still reaches the server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from backend.app import create_app
+from backend.auth.models import Role
+from backend.db import open_database
+from backend.embedded import pg_binary
+from backend.settings import Settings
+from backend.submissions.models import Submission
+from backend.sync.restore import after_restore
+from backend.tablet.client import TabletClient
+from tests.support import databases
+from tests.support.field import programme
+from tests.support.identity import PASSWORD
+from tests.support.sync_data import submission
+
+
+async def _run(*command: str) -> None:
+    process = await asyncio.create_subprocess_exec(*command)
+    assert await process.wait() == 0, command
+
+
+def _dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def restored_database_url(server_url: str) -> Iterator[str]:
+    name = databases.new_name("scorecard_restored")
+    url = databases.create_database(server_url, name)
+    yield url
+    databases.drop_database(server_url, name)
+
+
+def test_a_cursor_from_before_the_restore_resets_and_unsent_work_survives(
+    committed_database_url: str, restored_database_url: str, settings: Settings, tmp_path: Path
+) -> None:
+    asyncio.run(_play(committed_database_url, restored_database_url, settings, tmp_path))
+
+
+async def _play(live_url: str, restored_url: str, settings: Settings, tmp_path: Path) -> None:
+    backup = tmp_path / "scorecard.dump"
+    live = open_database(live_url)
+    try:
+        field = await programme(live)
+        user = await field.user(Role.FACILITATOR)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(settings, database=live)),
+            base_url="http://testserver",
+        ) as http:
+            tablet = TabletClient(http)
+            await tablet.login(user.username, PASSWORD)
+            before_backup = tablet.create("submission", submission(field, score=2))
+            await tablet.sync()
+
+            await _run(pg_binary("pg_dump"), "--format=custom", f"--file={backup}", _dsn(live_url))
+
+            after_backup = tablet.create("submission", submission(field, score=4))
+            await tablet.sync()  # acknowledged, then lost with the restore
+            unsent = tablet.create("submission", submission(field, score=5))
+    finally:
+        await live.dispose()
+
+    await _run(pg_binary("pg_restore"), "--no-owner", f"--dbname={_dsn(restored_url)}", str(backup))
+    restored = open_database(restored_url)
+    try:
+        async with restored.sessionmaker() as db, db.begin():
+            await after_restore(db)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(settings, database=restored)),
+            base_url="http://testserver",
+        ) as http:
+            tablet.http = http
+            await tablet.pull()
+            assert tablet.resets == 1, "a cursor from before the restore was served as is"
+            assert ("submission", after_backup) not in tablet.store.server
+            assert [m["id"] for m in tablet.outbox.pending] == [unsent]
+
+            report = await tablet.push()
+            await tablet.pull()
+
+        assert [r["status"] for r in report.results] == ["applied"]
+        async with restored.sessionmaker() as db:
+            stored = {str(i) for i in await db.scalars(select(Submission.id))}
+            count = await db.scalar(select(func.count()).select_from(Submission))
+        assert stored == {before_backup, unsent}
+        assert count == 2
+        assert ("submission", unsent) in tablet.store.server
+    finally:
+        await restored.dispose()
