@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -28,12 +29,12 @@ class EmbeddedPostgres:
     def start(self) -> str:
         """Start (or join) the server and return an asyncpg URL for its `postgres` database."""
         try:
-            import pgserver
-
             self.pgdata.parent.mkdir(parents=True, exist_ok=True)
             with warnings.catch_warnings():
                 # it looks up a runtime dir it does not need; containers and CI have none
                 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+                import pgserver
+
                 self._server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
             uri = self._server.get_uri()
         except Exception as exc:  # pgserver raises a mix of subprocess, OS and assertion errors
@@ -45,6 +46,18 @@ class EmbeddedPostgres:
         url = asyncpg_url(uri)
         assert url is not None
         return url
+
+    def crash_restart(self) -> None:
+        """Stop at once, as on a power cut (`pg_ctl restart -m immediate`), and start again:
+        PostgreSQL recovers from its WAL. For fault runs."""
+        assert self._server is not None, "start() first"
+        subprocess.run(  # noqa: S603 (our own pg_ctl, fixed arguments)
+            [pg_binary("pg_ctl"), "-D", str(self.pgdata), "restart", "-m", "immediate", "-w"],
+            check=True,
+            user=self._server.system_user,  # pgserver runs PostgreSQL as its own user under root
+            stdout=subprocess.DEVNULL,  # the new postmaster inherits these; pipes would hang
+            stderr=subprocess.DEVNULL,
+        )
 
     def stop(self) -> None:
         if self._server is not None:

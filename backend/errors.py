@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 import msgspec
 import structlog
+from asyncpg.exceptions import OperatorInterventionError, PostgresConnectionError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -162,11 +163,23 @@ def handle_http_exception(request: Request, exc: HTTPException) -> Response:
     return problem_response(request, problem, dict(exc.headers or {}))
 
 
+def _database_unavailable(exc: Exception) -> bool:
+    """Unreachable (a refused or missing socket while PostgreSQL restarts), the connection
+    lost, the database shutting down or starting up, or every pooled connection busy."""
+    if isinstance(exc, DBAPIError):
+        state = str(getattr(exc.orig, "sqlstate", "") or "")
+        return (
+            exc.connection_invalidated
+            or state.startswith(("08", "57"))
+            or isinstance(exc, OperationalError | InterfaceError)
+        )
+    return isinstance(
+        exc, PoolTimeout | OSError | PostgresConnectionError | OperatorInterventionError
+    )
+
+
 def handle_unexpected(request: Request, exc: Exception) -> Response:
-    # unreachable, connection lost, or every pooled connection busy for the pool's timeout
-    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated
-    ):
+    if _database_unavailable(exc):
         log.warning("database unavailable", error=type(exc).__name__)
         problem = _problem(
             503,
@@ -175,6 +188,17 @@ def handle_unexpected(request: Request, exc: Exception) -> Response:
             "The database is not reachable; nothing was stored. Retry later.",
         )
         return problem_response(request, problem, {"Retry-After": "5"})
+    if isinstance(exc, DBAPIError) and str(getattr(exc.orig, "sqlstate", "")).startswith("22"):
+        # a data exception: a NUL character, a number or date out of PostgreSQL's range
+        log.info("value refused by the database", sqlstate=exc.orig.sqlstate)  # type: ignore[union-attr]
+        problem = _problem(
+            400,
+            "request.invalid",
+            "Invalid input",
+            "A value in the request cannot be stored (a NUL character, or a number or date "
+            "out of range); nothing was stored.",
+        )
+        return problem_response(request, problem, {})
     log.exception("unhandled error", path=request.url.path)
     problem = _problem(
         HTTP_500_INTERNAL_SERVER_ERROR,

@@ -12,7 +12,7 @@ from backend.areas import service as areas
 from backend.areas.schemas import AreaOut, AreaPage
 from backend.auth.policy import SIGNED_IN
 from backend.db import DbSession
-from backend.pagination import page_request
+from backend.pagination import Offset, page_request
 
 
 @get("/areas/v1", opt=SIGNED_IN, tags=["areas"])
@@ -23,7 +23,7 @@ async def list_areas(
     level: FromQuery[str | None] = None,
     q: Annotated[str | None, Parameter(max_length=100)] = None,
     limit: Annotated[int | None, Parameter(ge=1)] = None,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> AreaPage:
     """Areas by parent, level or a piece of any name or alias (Увс, Uvs, Khövsgöl, Khuvsgul)."""
     return await areas.list_areas(

@@ -23,7 +23,7 @@ from backend.cycles.schemas import (
     Reopen,
 )
 from backend.db import DbSession
-from backend.pagination import page_request
+from backend.pagination import Offset, page_request
 
 COORDINATORS = allow(Role.ADMIN, Role.COORDINATOR)
 RUNNERS = allow(Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR)
@@ -40,7 +40,7 @@ async def list_cycles(
     phase: FromQuery[str | None] = None,
     open_only: FromQuery[bool] = False,
     limit: Annotated[int | None, Parameter(ge=1)] = None,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> CyclePage:
     """Cycles at the facilities in the caller's scope, newest first."""
     return await cycles.list_cycles(

@@ -14,7 +14,7 @@ from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
 from backend.db import DbSession
 from backend.facilities import service as facilities
 from backend.facilities.schemas import FacilityIn, FacilityOut, FacilityPage, FacilityUpdate
-from backend.pagination import page_request
+from backend.pagination import Offset, page_request
 
 MANAGERS = allow(Role.ADMIN, Role.COORDINATOR)
 
@@ -28,7 +28,7 @@ async def list_facilities(
     type: FromQuery[str | None] = None,
     q: Annotated[str | None, Parameter(max_length=100)] = None,
     limit: Annotated[int | None, Parameter(ge=1)] = None,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> FacilityPage:
     """Facilities in the caller's scope, by area (with everything below it), type or name."""
     return await facilities.list_facilities(

@@ -14,7 +14,7 @@ from backend.auth.policy import SIGNED_IN, CurrentPrincipal
 from backend.db import DbSession
 from backend.meetings import service as plans
 from backend.meetings.schemas import ActionItemPage
-from backend.pagination import page_request
+from backend.pagination import Offset, page_request
 
 
 @get("/action-plans/v1/items", opt=SIGNED_IN, tags=["action plans"])
@@ -26,7 +26,7 @@ async def list_action_items(
     area: FromQuery[str | None] = None,
     overdue: FromQuery[bool] = False,
     limit: Annotated[int | None, Parameter(ge=1)] = None,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> ActionItemPage:
     """Action items in the caller's scope with their updates; `overdue=true` for the late ones
     (past their due date and neither done nor dropped)."""

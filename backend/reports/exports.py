@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from backend.reports.schemas import CellOut, ScorecardOut
@@ -74,13 +75,18 @@ def to_xlsx(card: ScorecardOut) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Scorecard"
-    sheet.append([f"{card.facility_name_mn} / {card.facility_name_en}", card.label])
+    sheet.append(_cells([f"{card.facility_name_mn} / {card.facility_name_en}", card.label]))
     sheet.append(list(HEADERS))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows(card):
-        sheet.append(row)
+        sheet.append(_cells(row))
     sheet.freeze_panes = "B3"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _cells(row: list) -> list:
+    """Control characters (a pasted form feed in a facility name) are not allowed in XLSX."""
+    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]

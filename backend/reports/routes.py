@@ -58,16 +58,29 @@ def _download(content: bytes, media_type: str, name: str) -> Response[bytes]:
     )
 
 
-@get("/reports/v1/cycles/{cycle_id:uuid}/scorecard.csv", opt=SIGNED_IN, tags=["reports"])
+CSV = "text/csv; charset=utf-8"
+
+
+@get(
+    "/reports/v1/cycles/{cycle_id:uuid}/scorecard.csv",
+    opt=SIGNED_IN,
+    tags=["reports"],
+    media_type=CSV,
+)
 async def scorecard_csv(
     db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
 ) -> Response[bytes]:
     """The scorecard as CSV (UTF-8), under the same privacy rules as the JSON."""
     card = await reports.scorecard(db, principal=principal, cycle_id=cycle_id)
-    return _download(exports.to_csv(card), "text/csv; charset=utf-8", f"scorecard-{cycle_id}.csv")
+    return _download(exports.to_csv(card), CSV, f"scorecard-{cycle_id}.csv")
 
 
-@get("/reports/v1/cycles/{cycle_id:uuid}/scorecard.xlsx", opt=SIGNED_IN, tags=["reports"])
+@get(
+    "/reports/v1/cycles/{cycle_id:uuid}/scorecard.xlsx",
+    opt=SIGNED_IN,
+    tags=["reports"],
+    media_type=XLSX,
+)
 async def scorecard_xlsx(
     db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
 ) -> Response[bytes]:

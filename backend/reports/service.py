@@ -170,6 +170,8 @@ async def _medicines(db: AsyncSession, cycle_id: uuid.UUID, checks: list[str]) -
     names = {m.key: m for m in await db.scalars(select(TracerMedicine))}
     out = []
     for row in await queries.medicine_statistics(db, cycle_id, checks):
+        if not row.checks:
+            continue  # a round with no medicine check yet: no basket to show
         medicine = None if row.basket else names.get(row.medicine)
         out.append(
             MedicineOut(

@@ -26,6 +26,23 @@ SUBMITTERS = {
 }
 
 
+def _nul_at(value: Any, path: str) -> str | None:
+    """Where a NUL character hides in a record's data (PostgreSQL cannot store one)."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _nul_at(key, path) or _nul_at(item, f"{path}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_at(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
 class Rejected(Exception):
     """One mutation refused; the device's counter still moves past it."""
 
@@ -44,6 +61,9 @@ class Batch(Workset):
                 raise Rejected(
                     "sync.unknown_entity", f"unknown entity {mutation.entity!r}", "entity"
                 )
+            nul = _nul_at(mutation.data, "data")
+            if nul is not None:
+                raise Rejected("sync.invalid_data", "text may not contain NUL characters", nul)
             record_id = uuid_or_none(mutation.id)
             if record_id is None:
                 raise Rejected("sync.bad_id", "the record id must be a UUID", "id")

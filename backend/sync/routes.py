@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from backend.auth.models import Role
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
 from backend.db import DbSession
-from backend.pagination import page_request
+from backend.pagination import Offset, page_request
 from backend.sync import conflicts, feed
 from backend.sync import push as pushing
 from backend.sync.errors import UnsupportedProtocol
@@ -72,7 +72,7 @@ async def list_conflicts(
     principal: CurrentPrincipal,
     status: FromQuery[str | None] = None,
     limit: Annotated[int | None, Parameter(ge=1)] = None,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[ConflictOut]:
     page = page_request(state, limit, offset)
     return await conflicts.list_conflicts(

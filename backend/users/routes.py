@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, Parameter
 from backend.auth.models import Role
 from backend.auth.policy import CurrentPrincipal, allow
 from backend.db import DbSession
+from backend.pagination import Offset
 from backend.users import service as users
 from backend.users.schemas import PasswordReset, UserCreate, UserDetail, UserUpdate
 
@@ -29,7 +30,7 @@ async def create_user(
 async def list_users(
     db: DbSession,
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[UserDetail]:
     return await users.details(db, await users.list_users(db, limit=limit, offset=offset))
 

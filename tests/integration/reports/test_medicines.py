@@ -83,6 +83,11 @@ async def test_basket_availability_stockouts_and_price_ratio(
         json={"to": "input_tracking"},
         headers=coordinator.headers,
     )
+    empty = await committed_client.get(
+        f"/reports/v1/cycles/{cycle['id']}/scorecard", headers=coordinator.headers
+    )
+    assert empty.status_code == 200, empty.text
+    assert empty.json()["medicines"] == []  # no check yet: nothing to show, and no error
     monitor = await Tablet(committed_client, await field.user(Role.MONITOR)).sign_in()
     result = await monitor.push(
         monitor.mutation(

@@ -1,0 +1,100 @@
+"""The OpenAPI document tells the truth about errors (every one is problem+json with a code)
+and about files (attachments are images or PDFs, not JSON).
+
+Litestar documents a 400 of its own shape; the server answers RFC 9457 problems, and any
+operation may also answer 401, 403, 404, 413, 429 or 503. This rewrites the generated document
+once, when the app is built.
+"""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Reference,
+    Schema,
+)
+
+from backend.errors import PROBLEM_JSON
+
+PROBLEM = Schema(
+    type=OpenAPIType.OBJECT,
+    description="RFC 9457 problem details; branch on `code` (mobile_contract/README.md).",
+    required=["type", "title", "status", "code"],
+    properties={
+        "type": Schema(type=OpenAPIType.STRING),
+        "title": Schema(type=OpenAPIType.STRING),
+        "status": Schema(type=OpenAPIType.INTEGER),
+        "code": Schema(type=OpenAPIType.STRING),
+        "detail": Schema(type=OpenAPIType.STRING),
+        "field": Schema(type=OpenAPIType.STRING),
+        "errors": Schema(
+            type=OpenAPIType.ARRAY,
+            items=Schema(
+                type=OpenAPIType.OBJECT,
+                properties={
+                    "field": Schema(type=[OpenAPIType.STRING, OpenAPIType.NULL]),
+                    "message": Schema(type=OpenAPIType.STRING),
+                    "code": Schema(type=[OpenAPIType.STRING, OpenAPIType.NULL]),
+                },
+            ),
+        ),
+        "request_id": Schema(type=OpenAPIType.STRING),
+    },
+)
+ERRORS = {
+    "400": "Invalid input: `field` and `errors` say where",
+    "401": "Not signed in, or the access token expired",
+    "403": "Not allowed for this role, device or scope",
+    "404": "Not there, or not in the caller's scope",
+    "409": "Conflicts with what is stored",
+    "413": "Body, batch or file too large",
+    "415": "Unsupported media type",
+    "422": "Well-formed but unacceptable content",
+    "426": "Protocol version not supported",
+    "429": "Too many attempts; see Retry-After",
+    "503": "Busy or the database is unreachable; nothing was stored; see Retry-After",
+}
+ALWAYS = ("400", "401", "403", "404", "409", "413", "429", "503")
+SYNC_ONLY = ("415", "422", "426")  # attachments and protocol versions
+
+
+def _problem(description: str) -> OpenAPIResponse:
+    reference = Reference(ref="#/components/schemas/Problem")
+    return OpenAPIResponse(
+        description=description, content={PROBLEM_JSON: OpenAPIMediaType(schema=reference)}
+    )
+
+
+BINARY = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+FILES = {
+    "/sync/v1/attachments/{sha256}": ("image/jpeg", "image/png", "image/webp", "application/pdf"),
+    "/sync/v1/attachments/{sha256}/thumbnail": ("image/jpeg",),
+}
+
+
+def document_problems(app: Litestar) -> None:
+    schema = app.openapi_schema
+    assert schema.components is not None
+    schema.components.schemas = {**(schema.components.schemas or {}), "Problem": PROBLEM}
+    for route, path in (schema.paths or {}).items():
+        for name in ("get", "put", "post", "delete", "patch"):
+            operation: Operation | None = getattr(path, name)
+            if operation is None:
+                continue
+            responses = dict(operation.responses or {})
+            for status in list(responses):
+                if status.isdigit() and int(status) >= 400:
+                    responses[status] = _problem(ERRORS.get(status, "Refused"))
+            for status in ALWAYS + (SYNC_ONLY if route.startswith("/sync/") else ()):
+                responses.setdefault(status, _problem(ERRORS[status]))
+            if route in FILES and "200" in responses:
+                responses["200"] = OpenAPIResponse(
+                    description="The file",
+                    content={kind: OpenAPIMediaType(schema=BINARY) for kind in FILES[route]},
+                )
+            operation.responses = dict(sorted(responses.items()))
