@@ -54,6 +54,7 @@ def _stop(process: subprocess.Popen[bytes]) -> str:
     return output.decode()
 
 
+@pytest.mark.slow
 def test_serve_starts_on_a_fresh_data_dir_with_demo_data_and_keeps_it(tmp_path: Path) -> None:
     port = _free_port()
     first = _start(tmp_path, port)
@@ -100,6 +101,7 @@ def test_serve_starts_on_a_fresh_data_dir_with_demo_data_and_keeps_it(tmp_path: 
     assert first.returncode == 0
 
 
+@pytest.mark.slow
 def test_no_demo_flag_skips_the_demo_accounts(tmp_path: Path) -> None:
     port = _free_port()
     process = _start(tmp_path, port, "--no-demo")
