@@ -22,7 +22,7 @@ import pytest
 from backend.simulate.server import serving
 from tests.support import databases
 
-EXAMPLES = os.environ.get("SCORECARD_FUZZ_EXAMPLES", "10")
+EXAMPLES = os.environ.get("SCORECARD_FUZZ_EXAMPLES", "8")
 CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance"
 SESSION_ENDING = (
     "^/auth/v1/logout$|^/auth/v1/devices/[^/]+/revoke$|^/admin/v1/users/[^/]+(/password)?$"

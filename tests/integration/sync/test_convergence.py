@@ -220,7 +220,7 @@ steps = st.lists(
 
 
 @pytest.mark.slow
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=steps)
 def test_case_17_random_offline_edits_converge(
     server_url: str, template_database: str, settings_for_apps: Settings, steps: list
