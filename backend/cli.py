@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from backend import __version__, migrate
+from backend import __version__, cli_tools, migrate
 from backend.auth.models import Role
 from backend.db import open_database
 from backend.embedded import EmbeddedDatabaseError, EmbeddedPostgres
@@ -320,42 +320,6 @@ def import_facilities_command(path: Path, skip_bad_rows: bool) -> None:
 
 
 @main.group()
-def attachments() -> None:
-    """Evidence photos and documents."""
-
-
-@attachments.command("prune")
-@click.option(
-    "--days",
-    type=click.IntRange(1, 3650),
-    default=30,
-    show_default=True,
-    help="Remove files nothing has mentioned for this many days.",
-)
-def prune_attachments(days: int) -> None:
-    """Remove attachments no record has mentioned for DAYS days, and abandoned uploads."""
-    from backend.attachments import refs
-    from backend.attachments.storage import open_store
-
-    settings = load_settings()
-
-    async def prune(url: str) -> tuple[int, int]:
-        database = open_database(url)
-        try:
-            async with database.sessionmaker() as session, session.begin():
-                return await refs.prune(session, open_store(settings), days=days)
-        finally:
-            await database.dispose()
-
-    with database_url(settings) as url:
-        removed, abandoned = asyncio.run(prune(url))
-    click.echo(
-        f"removed {removed} attachment(s) nothing has mentioned for {days} days "
-        f"and {abandoned} piece(s) of abandoned uploads"
-    )
-
-
-@main.group()
 def keys() -> None:
     """Access-token signing keys."""
 
@@ -381,38 +345,5 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-@main.command()
-def contract() -> None:
-    """Write mobile_contract/openapi.json and the wire types' JSON Schemas from the code."""
-    from backend import contract as tablet_contract
-    from backend.app import create_app
-
-    written = tablet_contract.write(create_app(load_settings()))
-    click.echo(f"wrote {written} files under {tablet_contract.FOLDER}")
-
-
-@main.command()
-@click.option("--devices", type=click.IntRange(1, 2000), default=20, show_default=True)
-@click.option("--days", type=click.IntRange(1, 365), default=10, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same season.")
-@click.option(
-    "--url",
-    help="A running server with the demo data (`scorecard seed --demo`); "
-    "without it the simulation starts a server of its own on the embedded PostgreSQL.",
-)
-def simulate(devices: int, days: int, seed: int, url: str | None) -> None:
-    """Rehearse a field season: tablets offline, syncing, editing one plan; then check it all."""
-    from backend import simulate as field_season
-
-    settings = load_settings()
-    summary = field_season.simulate(
-        devices=devices,
-        days=days,
-        seed=seed,
-        url=url,
-        pgdata=settings.embedded_pgdata,
-        data_dir=settings.data_dir,
-    )
-    click.echo(field_season.report(summary))
-    if summary.problems:
-        sys.exit(1)
+for command in (cli_tools.attachments, cli_tools.contract, cli_tools.simulate):
+    main.add_command(command)

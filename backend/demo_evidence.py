@@ -11,14 +11,11 @@ import hashlib
 import io
 import uuid
 
-import anyio.to_thread
 from PIL import Image, ImageDraw
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.attachments import media
-from backend.attachments.models import Attachment
-from backend.attachments.storage import Store, thumbnail_key
+from backend.attachments import uploads
+from backend.attachments.storage import Store
 
 # (background, ink, title, rows of the board)
 BOARDS = {
@@ -60,24 +57,7 @@ async def store_boards(db: AsyncSession, store: Store, uploaded_by: uuid.UUID) -
     for name in BOARDS:
         raw = draw(name)
         sha = hashlib.sha256(raw).hexdigest()
-        cleaned = await anyio.to_thread.run_sync(media.clean, raw)
-        await store.put(sha, cleaned.data, cleaned.media_type)
-        if cleaned.thumbnail is not None:
-            await store.put(thumbnail_key(sha), cleaned.thumbnail, "image/jpeg")
-        await db.execute(
-            insert(Attachment)
-            .values(
-                sha256=sha,
-                media_type=cleaned.media_type,
-                size=len(raw),
-                stored_size=len(cleaned.data),
-                width=cleaned.width,
-                height=cleaned.height,
-                has_thumbnail=cleaned.thumbnail is not None,
-                uploaded_by=uploaded_by,
-            )
-            .on_conflict_do_nothing()
-        )
+        await uploads.keep(db, store, sha, raw, uploaded_by=uploaded_by, device_id=None)
         hashes[name] = sha
     return hashes
 

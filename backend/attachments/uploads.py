@@ -141,6 +141,20 @@ async def receive(
     await _discard(db, device_id, sha256)
     if hashlib.sha256(raw).hexdigest() != sha256:
         raise HashMismatch("the bytes received hash to something else; send the file again")
+    cleaned = await keep(db, store, sha256, raw, uploaded_by=principal.user_id, device_id=device_id)
+    return UploadOut(sha256, True, len(raw), len(raw), cleaned.media_type), True
+
+
+async def keep(
+    db: AsyncSession,
+    store: Store,
+    sha256: str,
+    raw: bytes,
+    *,
+    uploaded_by: uuid.UUID,
+    device_id: uuid.UUID | None,
+) -> media.Cleaned:
+    """Clean a complete, verified file, store it and its thumbnail, and record it."""
     cleaned = await anyio.to_thread.run_sync(media.clean, raw)
     await store.put(sha256, cleaned.data, cleaned.media_type)
     if cleaned.thumbnail is not None:
@@ -155,12 +169,12 @@ async def receive(
             width=cleaned.width,
             height=cleaned.height,
             has_thumbnail=cleaned.thumbnail is not None,
-            uploaded_by=principal.user_id,
+            uploaded_by=uploaded_by,
             device_id=device_id,
         )
         .on_conflict_do_nothing()  # two tablets finished the same file at once
     )
-    return UploadOut(sha256, True, len(raw), len(raw), cleaned.media_type), True
+    return cleaned
 
 
 def _device(principal: Principal) -> uuid.UUID:
