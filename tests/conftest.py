@@ -141,3 +141,13 @@ async def committed_client(committed_app: Litestar) -> AsyncIterator[httpx.Async
 def settings_for_apps(settings: Settings) -> Settings:
     """Settings for an app built on a database of a test's own (its URL is handed in apart)."""
     return settings
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Against a shared server (TEST_DATABASE_URL) the tests run in one process: the change
+    feed's horizon is the cluster's oldest running writer, so one worker's open test
+    transaction would hold back another's pulls."""
+    if os.environ.get("TEST_DATABASE_URL") and getattr(config.option, "numprocesses", None):
+        config.option.numprocesses = 0
+        config.option.dist = "no"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 from pathlib import Path
 
@@ -21,7 +22,13 @@ def server_url(env_url: str | None) -> tuple[str, EmbeddedPostgres | None]:
         url = asyncpg_url(env_url)
         assert url is not None
         return url, None
-    embedded = EmbeddedPostgres(ROOT / "var" / "test-pgdata")
+    # each pytest-xdist worker gets a PostgreSQL of its own: the change feed's horizon is the
+    # cluster's oldest running writer, so one worker's open test transaction would hold back
+    # another worker's pulls
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    embedded = EmbeddedPostgres(
+        ROOT / "var" / (f"test-pgdata-{worker}" if worker else "test-pgdata")
+    )
     return embedded.start(), embedded
 
 
