@@ -75,15 +75,18 @@ def _submit(device: Device, day: date, ledger: Ledger, respondent: str, action: 
     ledger.count(action)
 
 
+def _one_of_mine(device: Device) -> str | None:
+    """A submission of this tablet's that it has already had back from the server."""
+    held = [rid for rid in device.submissions if ("submission", rid) in device.tablet.store.server]
+    return device.rng.choice(held) if held else None
+
+
 def _correct_submission(device: Device, ledger: Ledger) -> None:
     """Fix one answer of a submission the tablet has already had back from the server."""
     store = device.tablet.store
-    held = [rid for rid in device.submissions if ("submission", rid) in store.server]
-    if not held:
-        return
-    record_id = device.rng.choice(held)
+    record_id = _one_of_mine(device)
     found = _open_round(device)
-    if found is None:
+    if record_id is None or found is None:
         return
     answers = store.view("submission", record_id)["answers"]  # type: ignore[index]
     respondent = store.server[("submission", record_id)].data["respondent"]
@@ -95,11 +98,9 @@ def _correct_submission(device: Device, ledger: Ledger) -> None:
 
 def _withdraw_submission(device: Device, ledger: Ledger) -> None:
     """A submission entered twice by mistake is deleted by its author."""
-    store = device.tablet.store
-    held = [rid for rid in device.submissions if ("submission", rid) in store.server]
-    if not held:
+    record_id = _one_of_mine(device)
+    if record_id is None:
         return
-    record_id = device.rng.choice(held)
     device.submissions.remove(record_id)
     device.tablet.delete("submission", record_id)
     ledger.count("submission withdrawn")
