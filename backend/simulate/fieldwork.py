@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -27,6 +28,13 @@ class Ledger:
 
     def count(self, action: str) -> None:
         self.actions[action] = self.actions.get(action, 0) + 1
+
+
+def _create(device: Device, entity: str, data: dict[str, Any]) -> str:
+    """A record made on the tablet, its id drawn from the tablet's seeded randomness so that
+    the same seed plays the same season."""
+    record_id = uuid.UUID(int=device.rng.getrandbits(128), version=4)
+    return device.tablet.create(entity, data, record_id)
 
 
 def _open_round(device: Device) -> tuple[str, dict[str, Any], TemplateDocument] | None:
@@ -61,7 +69,8 @@ def _submit(device: Device, day: date, ledger: Ledger, respondent: str, action: 
             "consent_noted": True,
         }
     collected = datetime.combine(day, time(10 + rng.randint(0, 6)), tzinfo=ULAANBAATAR)
-    record_id = device.tablet.create(
+    record_id = _create(
+        device,
         "submission",
         {
             "cycle_id": cycle_id,
@@ -114,7 +123,8 @@ def _hold_meeting(device: Device, day: date, ledger: Ledger) -> None:
     cycle_id, _, document = found
     rng = device.rng
     keys = [indicator.key for indicator in document.indicators]
-    meeting_id = device.tablet.create(
+    meeting_id = _create(
+        device,
         "interface_meeting",
         {
             "cycle_id": cycle_id,
@@ -128,7 +138,8 @@ def _hold_meeting(device: Device, day: date, ledger: Ledger) -> None:
     )
     ledger.plans[device.person.facility_id] = meeting_id
     for n in range(3):
-        device.tablet.create(
+        _create(
+            device,
             "action_item",
             {
                 "cycle_id": cycle_id,
@@ -172,7 +183,8 @@ def _work_on_plan(device: Device, day: date, ledger: Ledger) -> None:
         if meeting_id and store.view("interface_meeting", meeting_id) is not None:
             device.tablet.update("interface_meeting", meeting_id, {"venue": rng.choice(VENUES)})
     else:
-        device.tablet.create(
+        _create(
+            device,
             "action_update",
             {
                 "action_item_id": item_id,
