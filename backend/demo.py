@@ -116,6 +116,7 @@ DEMO_ACCOUNTS = [
         [],
         [DEMO_PROVIDER_FACILITY],
     ),
+    ("demo_viewer", "Demo viewer (ministry, Uvs)", Role.VIEWER, ["MN-046"], []),
 ]
 
 

@@ -137,6 +137,22 @@ def answers_for(
     return answers
 
 
+# One group too small to show outside the team, so the demo shows the disclosure rule at work.
+SMALL_GROUP = "people_with_disabilities"
+
+
+def _participants(group: str, rng: random.Random) -> dict[str, int]:
+    if group == SMALL_GROUP:
+        return {"female": 2, "male": 1}
+    return {"female": rng.randint(4, 9), "male": rng.randint(3, 8)}
+
+
+def _after_meeting(phase: str, held_on: date) -> datetime | None:
+    if PHASES.index(phase) <= PHASES.index("interface_meeting"):
+        return None
+    return datetime.combine(held_on + timedelta(days=1), datetime.min.time(), UTC)
+
+
 async def seed_round(
     db: AsyncSession,
     *,
@@ -164,6 +180,9 @@ async def seed_round(
         planned_groups=[{"type": group} for group in groups],
         opened_by=people["coordinator"],
         closed_at=datetime.now(UTC) if phase == "closed" else None,
+        # past the meeting, the coordinator has read the reasons and published the results
+        published_at=_after_meeting(phase, held_on),
+        reasons_reviewed_at=_after_meeting(phase, held_on),
     )
     db.add(cycle)
     await db.flush()
@@ -200,7 +219,7 @@ async def seed_round(
                 if group is None
                 else {
                     "type": group,
-                    "participants": {"female": rng.randint(4, 9), "male": rng.randint(3, 8)},
+                    "participants": _participants(group, rng),
                 },
                 answers=answers,
                 collected_at=collected,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
-from backend.auth import audit
+from backend.auth import access, audit
 from backend.auth.policy import Principal
 from backend.cycles.models import Campaign, Cycle, CyclePhaseChange
 from backend.cycles.phases import PHASES, is_forward
@@ -68,8 +68,8 @@ def cycle_out(cycle: Cycle) -> CycleOut:
 
 
 def _in_scope(principal: Principal):  # type: ignore[no-untyped-def]
-    """Cycles are seen through their facility."""
-    return Cycle.facility_id.in_(select(Facility.id).where(facilities.in_scope(principal)))
+    """Cycles are seen through their facility; viewers see published ones only."""
+    return access.round_visible(principal)
 
 
 async def _open_cycle_of(

@@ -10,8 +10,8 @@ from sqlalchemy import and_, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
+from backend.auth import access
 from backend.auth.policy import Principal
-from backend.facilities import service as facilities
 from backend.facilities.models import Facility
 from backend.meetings.models import ActionItem, ActionUpdate
 from backend.meetings.schemas import ActionItemOut, ActionItemPage, ActionUpdateOut
@@ -21,10 +21,16 @@ FINISHED = ("done", "dropped")
 
 
 def overdue_clause(today: date):  # type: ignore[no-untyped-def]
+    """Overdue, in SQL: past its due date and neither done nor dropped."""
     return and_(
         ActionItem.due_on < today,
         not_(ActionItem.status.in_(FINISHED)),
     )
+
+
+def is_overdue(item: ActionItem, today: date) -> bool:
+    """Overdue, for an item in hand: the same rule as overdue_clause."""
+    return item.due_on is not None and item.due_on < today and item.status not in FINISHED
 
 
 async def list_items(
@@ -38,8 +44,7 @@ async def list_items(
     today: date,
 ) -> ActionItemPage:
     query = select(ActionItem).where(
-        ActionItem.deleted_at.is_(None),
-        ActionItem.facility_id.in_(select(Facility.id).where(facilities.in_scope(principal))),
+        ActionItem.deleted_at.is_(None), access.action_item_visible(principal)
     )
     if cycle_id:
         query = query.where(ActionItem.cycle_id == cycle_id)
@@ -88,9 +93,7 @@ async def list_items(
                 due_on=item.due_on,
                 status=item.status,
                 version=item.version,
-                overdue=item.due_on is not None
-                and item.due_on < today
-                and item.status not in FINISHED,
+                overdue=is_overdue(item, today),
                 updates=updates[item.id],
             )
             for item in items

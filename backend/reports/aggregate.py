@@ -1,11 +1,11 @@
-"""Turning per-group statistics into a scorecard: gaps, changes, and privacy suppression. Pure."""
+"""Turning per-group statistics into a scorecard: gaps and changes. Pure.
+
+Nothing is hidden here: the statistics arrive computed from what the caller may count
+(`backend/reports/queries.py`, under the disclosure rule in `backend/auth/access.py`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
-# A disaggregated cell describing fewer people than this is not shown outside the team.
-MIN_PARTICIPANTS = 5
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,10 +19,6 @@ class Cell:
     median: float | None
     low: float | None
     high: float | None
-    suppressed: bool = False
-
-    def hidden(self) -> Cell:
-        return replace(self, mean=None, median=None, low=None, high=None, suppressed=True)
 
 
 @dataclass(slots=True)
@@ -49,26 +45,3 @@ class IndicatorResult:
         if self.overall is None or self.overall.mean is None or self.previous_mean is None:
             return None
         return round(self.overall.mean - self.previous_mean, 2)
-
-
-def suppress(result: IndicatorResult) -> IndicatorResult:
-    """Hide small groups, and one more so that no hidden cell follows from the overall figure.
-
-    With the overall mean and count shown, a single hidden group could be worked out by
-    subtraction; so when exactly one group is small, the next smallest group is hidden too.
-    When the whole indicator rests on fewer than MIN_PARTICIPANTS people, the overall goes too.
-    """
-    small = [cell for cell in result.groups if cell.participants < MIN_PARTICIPANTS]
-    hidden = {id(cell) for cell in small}
-    if len(small) == 1:
-        others = sorted(
-            (cell for cell in result.groups if id(cell) not in hidden),
-            key=lambda cell: (cell.participants, cell.group or ""),
-        )
-        if others:
-            hidden.add(id(others[0]))
-    groups = [cell.hidden() if id(cell) in hidden else cell for cell in result.groups]
-    overall = result.overall
-    if overall is not None and overall.participants < MIN_PARTICIPANTS:
-        overall = overall.hidden()
-    return replace(result, groups=groups, overall=overall)

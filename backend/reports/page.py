@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.attachments.storage import Store, thumbnail_key
+from backend.auth import access
 from backend.auth.policy import Principal
 from backend.meetings.models import ActionItem
+from backend.meetings.service import is_overdue
 from backend.reports import service as reports
 from backend.reports.schemas import IndicatorOut, ScorecardOut
 
@@ -29,7 +31,7 @@ WORDS = {
         "change": "Өмнөх үеэс",
         "groups": "бүлэг",
         "people": "хүн",
-        "hidden": "цөөн хүнтэй тул нуусан",
+        "withheld": "{n} бүлэг {size}-аас цөөн хүнтэй байсан тул энэ хуудасны аль ч тоонд ороогүй.",
         "plan": "Хамтарсан үйл ажиллагааны төлөвлөгөө",
         "issue": "Асуудал",
         "action": "Арга хэмжээ",
@@ -57,7 +59,7 @@ WORDS = {
         "change": "Since last round",
         "groups": "groups",
         "people": "people",
-        "hidden": "hidden: too few people",
+        "withheld": "{n} group(s) had fewer than {size} people: left out of every figure here.",
         "plan": "Joint action plan",
         "issue": "Issue",
         "action": "Action",
@@ -78,7 +80,6 @@ WORDS = {
         },
     },
 }
-CLOSED = frozenset({"done", "dropped"})
 EVIDENCE_SHOWN = 4  # thumbnails beside one indicator
 
 
@@ -156,15 +157,7 @@ async def render(
         )
     ).all()
     today = date.today()
-    plan = [
-        {
-            "item": item,
-            "overdue": item.due_on is not None
-            and item.due_on < today
-            and item.status not in CLOSED,
-        }
-        for item in items
-    ]
+    plan = [{"item": item, "overdue": is_overdue(item, today)} for item in items]
     return (
         _environment()
         .get_template("scorecard.html")
@@ -175,6 +168,7 @@ async def render(
             shown=EVIDENCE_SHOWN,
             plan=plan,
             words=WORDS[language],
+            min_group_size=access.MIN_GROUP_SIZE,
             language=language,
             other="en" if language == "mn" else "mn",
             facility=card.facility_name_mn if language == "mn" else card.facility_name_en,

@@ -1,124 +1,332 @@
-"""The scorecard's statistics, computed in PostgreSQL over the submissions' answers."""
+"""The results' statistics, computed in PostgreSQL over the answers the caller may count.
+
+Every query here counts only the submissions whose answers may enter the caller's figures
+under the disclosure rule (`access.publishable`, `backend/auth/access.py`): an outsider's
+statistics come from publishable cells only, so nothing hidden can be subtracted out of them.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Float,
+    Integer,
+    Numeric,
+    Select,
+    Text,
+    case,
+    cast,
+    column,
+    func,
+    select,
+    true,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-# One row per (indicator, respondent, group type) and per (indicator, respondent): numeric
-# answers as they are, yes/no as 1/0 (so the mean is the share answering yes).
-CYCLE_STATISTICS = text(
-    """
-    WITH scored AS (
-        SELECT s.respondent,
-               s."group" ->> 'type' AS group_type,
-               counted.people,
-               a.key AS indicator,
-               CASE jsonb_typeof(a.value -> 'value')
-                    WHEN 'number' THEN (a.value ->> 'value')::float8
-                    WHEN 'boolean' THEN (a.value ->> 'value')::boolean::int
-               END AS score
-        FROM submission s
-        CROSS JOIN LATERAL (SELECT COALESCE(sum(p.value::int), 0) AS people
-                            FROM jsonb_each_text(s."group" -> 'participants') AS p) AS counted
-        CROSS JOIN LATERAL jsonb_each(s.answers) AS a
-        WHERE s.cycle_id = :cycle_id
-          AND s.deleted_at IS NULL
-          AND jsonb_typeof(a.value -> 'value') IN ('number', 'boolean')
+from backend.areas.models import Area
+from backend.attachments.models import Attachment
+from backend.auth import access
+from backend.auth.policy import Principal
+from backend.cycles.models import Cycle
+from backend.facilities.models import Facility
+from backend.meetings.models import ActionItem
+from backend.meetings.service import overdue_clause
+from backend.scorecards.models import Template, TemplateVersion, TracerMedicine
+from backend.submissions.models import Submission
+
+
+def _answers() -> Any:
+    """Each answer of a submission as a row (key, value): jsonb_each(answers)."""
+    return (
+        func.jsonb_each(Submission.answers)
+        .table_valued(column("key", Text), column("value", JSONB))
+        .lateral("answer")
     )
-    SELECT indicator, respondent, group_type,
-           GROUPING(group_type) = 1 AS overall,
-           count(*) AS n,
-           sum(people) AS participants,
-           avg(score)::float8 AS mean,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY score)::float8 AS median,
-           min(score)::float8 AS low,
-           max(score)::float8 AS high
-    FROM scored
-    GROUP BY GROUPING SETS ((indicator, respondent, group_type), (indicator, respondent))
-    ORDER BY indicator, respondent, group_type NULLS FIRST
-    """
-)
-
-REASONS = text(
-    """
-    SELECT a.key AS indicator, s."group" ->> 'type' AS group_type,
-           a.value ->> 'reason' AS reason, a.value ->> 'suggestion' AS suggestion
-    FROM submission s
-    CROSS JOIN LATERAL jsonb_each(s.answers) AS a
-    WHERE s.cycle_id = :cycle_id AND s.deleted_at IS NULL AND s.respondent = 'community'
-      AND (coalesce(a.value ->> 'reason', '') <> '' OR coalesce(a.value ->> 'suggestion', '') <> '')
-    ORDER BY a.key, s.collected_at
-    """
-)
 
 
-async def cycle_statistics(db: AsyncSession, cycle_id: uuid.UUID) -> list[Any]:
-    return list((await db.execute(CYCLE_STATISTICS, {"cycle_id": cycle_id})).all())
+def _scored(principal: Principal, *where: ColumnElement[bool], unit: Any = None) -> Any:
+    """One row per numeric answer counted for the caller: numbers as they are, yes/no as 1/0
+    (so a mean is the share answering yes), with the group's size and the row's unit."""
+    answer = _answers()
+    value = answer.c.value["value"]
+    kind = func.jsonb_typeof(value)
+    score = case(
+        (kind == "number", cast(value.astext, Float)),
+        (kind == "boolean", cast(cast(cast(value.astext, Boolean), Integer), Float)),
+    )
+    columns = [
+        Submission.respondent,
+        Submission.group["type"].astext.label("group_type"),
+        Submission.participants.label("people"),
+        Submission.facility_id,
+        answer.c.key.label("indicator"),
+        score.label("score"),
+    ]
+    if unit is not None:
+        columns.append(unit.label("unit"))
+    query = (
+        select(*columns)
+        .select_from(Submission)
+        .join(answer, true())
+        .where(
+            Submission.deleted_at.is_(None),
+            access.publishable(principal),
+            kind.in_(["number", "boolean"]),
+            *where,
+        )
+    )
+    if unit is not None:
+        query = query.join(Facility, Facility.id == Submission.facility_id).join(
+            Area, Area.code == Facility.area_code
+        )
+    return query.subquery("scored")
 
 
-async def community_reasons(db: AsyncSession, cycle_id: uuid.UUID) -> list[Any]:
-    return list((await db.execute(REASONS, {"cycle_id": cycle_id})).all())
-
-
-# WHO/HAI: a tracer counts as available when in stock and not expired; the price ratio is the
-# lowest generic unit price over the reference price, its median taken across the checks.
-MEDICINES = text(
-    """
-    SELECT m.key AS medicine,
-           count(*) AS checks,
-           avg(CASE WHEN (m.value ->> 'in_stock')::boolean
-                     AND NOT (m.value ->> 'expired')::boolean THEN 1 ELSE 0 END)::float8
-               AS available,
-           avg((m.value ->> 'stockout_days_30')::int)::float8 AS stockout_30,
-           avg((m.value ->> 'stockout_days_90')::int)::float8 AS stockout_90,
-           percentile_cont(0.5) WITHIN GROUP (
-               ORDER BY (m.value ->> 'generic_price')::numeric / t.reference_price_mnt
-           )::float8 AS price_ratio,
-           GROUPING(m.key) = 1 AS basket
-    FROM submission s
-    CROSS JOIN LATERAL jsonb_each(s.answers) AS a
-    CROSS JOIN LATERAL jsonb_each(a.value -> 'value') AS m
-    JOIN tracer_medicine t ON t.key = m.key
-    WHERE s.cycle_id = :cycle_id AND s.deleted_at IS NULL AND s.respondent = 'monitor'
-      AND a.key = ANY(:indicators) AND jsonb_typeof(a.value -> 'value') = 'object'
-    GROUP BY GROUPING SETS ((m.key), ())
-    ORDER BY basket, m.key
-    """
-)
-
-
-async def medicine_statistics(
-    db: AsyncSession, cycle_id: uuid.UUID, indicators: list[str]
+async def cycle_statistics(
+    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID
 ) -> list[Any]:
-    rows = await db.execute(MEDICINES, {"cycle_id": cycle_id, "indicators": indicators})
-    return list(rows.all())
+    """Per (indicator, respondent, group type) and per (indicator, respondent): n, the
+    participants, mean, median, min and max of what the caller may count."""
+    s = _scored(principal, Submission.cycle_id == cycle_id)
+    query = (
+        select(
+            s.c.indicator,
+            s.c.respondent,
+            s.c.group_type,
+            (func.grouping(s.c.group_type) == 1).label("overall"),
+            func.count().label("n"),
+            func.sum(s.c.people).label("participants"),
+            func.avg(s.c.score).label("mean"),
+            func.percentile_cont(0.5).within_group(s.c.score).label("median"),
+            func.min(s.c.score).label("low"),
+            func.max(s.c.score).label("high"),
+        )
+        .group_by(
+            func.grouping_sets(
+                tuple_(s.c.indicator, s.c.respondent, s.c.group_type),
+                tuple_(s.c.indicator, s.c.respondent),
+            )
+        )
+        .order_by(s.c.indicator, s.c.respondent, s.c.group_type.nulls_first())
+    )
+    return list((await db.execute(query)).all())
 
 
-# The stored attachments the round's answers mention, per indicator, oldest answer first.
-CYCLE_EVIDENCE = text(
-    """
-    SELECT a.key AS indicator, e.sha256
-    FROM submission s
-    CROSS JOIN LATERAL jsonb_each(s.answers) AS a
-    CROSS JOIN LATERAL jsonb_array_elements_text(
-        CASE WHEN jsonb_typeof(a.value -> 'evidence') = 'array'
-             THEN a.value -> 'evidence' ELSE '[]'::jsonb END
-    ) WITH ORDINALITY AS e(sha256, position)
-    JOIN attachment ON attachment.sha256 = e.sha256
-    WHERE s.cycle_id = :cycle_id AND s.deleted_at IS NULL
-    ORDER BY s.collected_at, s.id, e.position
-    """
-)
+async def withheld_groups(db: AsyncSession, principal: Principal, cycle_id: uuid.UUID) -> int:
+    """How many community groups of the round are too small for the caller's figures: an
+    outsider is told they existed, never their size or their answers."""
+    if not access.is_outsider(principal):
+        return 0
+    return (
+        await db.scalar(
+            select(func.count()).where(
+                Submission.cycle_id == cycle_id,
+                Submission.deleted_at.is_(None),
+                Submission.respondent == "community",
+                Submission.participants < access.MIN_GROUP_SIZE,
+            )
+        )
+        or 0
+    )
 
 
-async def cycle_evidence(db: AsyncSession, cycle_id: uuid.UUID) -> dict[str, list[str]]:
+async def community_reasons(
+    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID
+) -> list[Any]:
+    """The community's reasons and suggestions the caller may read (the review gate)."""
+    answer = _answers()
+    reason, suggestion = answer.c.value["reason"].astext, answer.c.value["suggestion"].astext
+    query = (
+        select(
+            answer.c.key.label("indicator"),
+            Submission.group["type"].astext.label("group_type"),
+            reason.label("reason"),
+            suggestion.label("suggestion"),
+        )
+        .select_from(Submission)
+        .join(answer, true())
+        .where(
+            Submission.cycle_id == cycle_id,
+            Submission.deleted_at.is_(None),
+            Submission.respondent == "community",
+            access.publishable(principal),
+            access.evidence_visible(principal),
+            (func.coalesce(reason, "") != "") | (func.coalesce(suggestion, "") != ""),
+        )
+        .order_by(answer.c.key, Submission.collected_at)
+    )
+    return list((await db.execute(query)).all())
+
+
+async def cycle_evidence(
+    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID
+) -> dict[str, list[str]]:
+    """The stored attachments the caller may see, per indicator, oldest answer first."""
+    answer = _answers()
+    evidence = answer.c.value["evidence"]
+    listed = (
+        func.jsonb_array_elements_text(
+            case((func.jsonb_typeof(evidence) == "array", evidence), else_=func.jsonb_build_array())
+        )
+        .table_valued(column("sha256", Text), with_ordinality="position")
+        .render_derived()
+        .lateral("evidence")
+    )
+    query = (
+        select(answer.c.key.label("indicator"), listed.c.sha256)
+        .select_from(Submission)
+        .join(answer, true())
+        .join(listed, true())
+        .join(Attachment, Attachment.sha256 == listed.c.sha256)
+        .where(
+            Submission.cycle_id == cycle_id,
+            Submission.deleted_at.is_(None),
+            access.publishable(principal),
+            access.evidence_visible(principal),
+        )
+        .order_by(Submission.collected_at, Submission.id, listed.c.position)
+    )
     found: dict[str, list[str]] = {}
-    for row in await db.execute(CYCLE_EVIDENCE, {"cycle_id": cycle_id}):
+    for row in await db.execute(query):
         shown = found.setdefault(row.indicator, [])
         if row.sha256 not in shown:
             shown.append(row.sha256)
     return found
+
+
+async def medicine_statistics(
+    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, indicators: Sequence[str]
+) -> list[Any]:
+    """Per tracer medicine and for the basket, over the monitors' checks (WHO/HAI): available
+    when in stock and not expired; the price ratio is the lowest generic unit price over the
+    reference price, its median taken across the checks."""
+    answer = _answers()
+    medicine = (
+        func.jsonb_each(answer.c.value["value"])
+        .table_valued(column("key", Text), column("value", JSONB))
+        .lateral("medicine")
+    )
+    found = medicine.c.value
+    available = case(
+        (
+            cast(found["in_stock"].astext, Boolean) & ~cast(found["expired"].astext, Boolean),
+            1,
+        ),
+        else_=0,
+    )
+    ratio = cast(found["generic_price"].astext, Numeric) / TracerMedicine.reference_price_mnt
+    query = (
+        select(
+            medicine.c.key.label("medicine"),
+            func.count().label("checks"),
+            cast(func.avg(available), Float).label("available"),
+            cast(func.avg(cast(found["stockout_days_30"].astext, Integer)), Float).label(
+                "stockout_30"
+            ),
+            cast(func.avg(cast(found["stockout_days_90"].astext, Integer)), Float).label(
+                "stockout_90"
+            ),
+            cast(func.percentile_cont(0.5).within_group(ratio), Float).label("price_ratio"),
+            (func.grouping(medicine.c.key) == 1).label("basket"),
+        )
+        .select_from(Submission)
+        .join(answer, true())
+        .join(medicine, true())
+        .join(TracerMedicine, TracerMedicine.key == medicine.c.key)
+        .where(
+            Submission.cycle_id == cycle_id,
+            Submission.deleted_at.is_(None),
+            Submission.respondent == "monitor",
+            access.publishable(principal),
+            answer.c.key.in_(list(indicators)),
+            func.jsonb_typeof(answer.c.value["value"]) == "object",
+        )
+        .group_by(func.grouping_sets(tuple_(medicine.c.key), tuple_()))
+        .order_by("basket", medicine.c.key)
+    )
+    return list((await db.execute(query)).all())
+
+
+def rollup_rounds(
+    principal: Principal, *, template: str, area: str, since: date, until: date
+) -> Select[Any]:
+    """Ids of the rounds of one template in an area (opened in [since, until)) that the caller
+    may see."""
+    return (
+        select(Cycle.id)
+        .join(Facility, Facility.id == Cycle.facility_id)
+        .join(Area, Area.code == Facility.area_code)
+        .join(TemplateVersion, TemplateVersion.id == Cycle.template_version_id)
+        .join(Template, Template.id == TemplateVersion.template_id)
+        .where(
+            Template.key == template,
+            Area.lineage.contains([area]),
+            Cycle.opened_at >= since,
+            Cycle.opened_at < until,
+            access.round_visible(principal),
+        )
+    )
+
+
+def unit_of(position: int | None, facility_id: Any, lineage: Any) -> Any:
+    """A row's unit: the facility itself, or its area at a position in the lineage."""
+    return cast(facility_id, Text) if position is None else lineage[position]
+
+
+async def rollup_scores(
+    db: AsyncSession, principal: Principal, rounds: Select[Any], position: int | None
+) -> list[Any]:
+    """Per unit and indicator: facilities, community scores, participants and means."""
+    s = _scored(
+        principal,
+        Submission.cycle_id.in_(rounds),
+        unit=unit_of(position, Submission.facility_id, Area.lineage),
+    )
+    community = s.c.respondent == "community"
+    query = (
+        select(
+            s.c.unit,
+            s.c.indicator,
+            func.count(s.c.facility_id.distinct()).label("facilities"),
+            func.count().filter(community).label("scores"),
+            func.sum(s.c.people).filter(community).label("participants"),
+            func.avg(s.c.score).filter(community).label("community"),
+            func.avg(s.c.score).filter(s.c.respondent == "provider").label("provider"),
+        )
+        .group_by(s.c.unit, s.c.indicator)
+        .order_by(s.c.unit, s.c.indicator)
+    )
+    return list((await db.execute(query)).all())
+
+
+async def rollup_plans(
+    db: AsyncSession, principal: Principal, rounds: Select[Any], position: int | None, today: date
+) -> dict[str, Any]:
+    """Per unit: action items, done, dropped and overdue ones, of the rounds given."""
+    unit = unit_of(position, ActionItem.facility_id, Area.lineage).label("unit")
+    query = (
+        select(
+            unit,
+            func.count().label("items"),
+            func.count().filter(ActionItem.status == "done").label("done"),
+            func.count().filter(ActionItem.status == "dropped").label("dropped"),
+            func.count().filter(overdue_clause(today)).label("overdue"),
+        )
+        .join(Facility, Facility.id == ActionItem.facility_id)
+        .join(Area, Area.code == Facility.area_code)
+        .where(
+            ActionItem.deleted_at.is_(None),
+            ActionItem.cycle_id.in_(rounds),
+            access.action_item_visible(principal),
+        )
+        .group_by(unit)
+    )
+    return {row.unit: row for row in await db.execute(query)}

@@ -1,4 +1,4 @@
-"""Results of a cycle: the community-provider comparison, under the privacy rules."""
+"""Results of a cycle: the community-provider comparison, under the disclosure rule."""
 
 from __future__ import annotations
 
@@ -9,30 +9,33 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.auth.models import Role
+from backend.auth import access
 from backend.auth.policy import Principal
 from backend.cycles import service as cycles
 from backend.cycles.models import Cycle
 from backend.errors import NotFound
 from backend.facilities.models import Facility
 from backend.reports import queries
-from backend.reports.aggregate import Cell, IndicatorResult, suppress
+from backend.reports.aggregate import Cell, IndicatorResult
 from backend.reports.schemas import CellOut, IndicatorOut, MedicineOut, ReasonOut, ScorecardOut
 from backend.scorecards import service as templates
 from backend.scorecards.document import MedicineCheck, Scale
 from backend.scorecards.models import Template, TemplateVersion, TracerMedicine
 
-# Outside the team that collected the scores, small groups are hidden and free-text reasons
-# wait for a coordinator's review.
-OUTSIDERS = frozenset({Role.PROVIDER, Role.VIEWER})
 NUMERIC = frozenset({"scale", "yes_no", "count", "number", "money"})
 
 
-async def _visible_cycle(db: AsyncSession, principal: Principal, cycle_id: uuid.UUID) -> Cycle:
-    cycle = await cycles.get(db, principal=principal, cycle_id=cycle_id)
-    if principal.role is Role.VIEWER and cycle.published_at is None:
-        raise NotFound("No such cycle.")  # unpublished results do not exist for viewers
-    return cycle
+async def _previous_results(
+    db: AsyncSession, principal: Principal, cycle: Cycle
+) -> dict[str, IndicatorResult]:
+    """The previous round's results as the caller may see them (none if it is hidden)."""
+    if cycle.previous_cycle_id is None:
+        return {}
+    try:
+        previous = await cycles.get(db, principal=principal, cycle_id=cycle.previous_cycle_id)
+    except NotFound:
+        return {}
+    return _results(await queries.cycle_statistics(db, principal, previous.id))
 
 
 def _cell(row: Any) -> Cell:
@@ -72,35 +75,36 @@ def _out(cell: Cell) -> CellOut:
         median=cell.median,
         min=cell.low,
         max=cell.high,
-        suppressed=cell.suppressed,
+        # a cell an outsider may not see is not computed for them at all: what is shown is
+        # never a masked figure
+        suppressed=False,
     )
 
 
 async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID) -> ScorecardOut:
-    cycle = await _visible_cycle(db, principal, cycle_id)
+    cycle = await cycles.get(db, principal=principal, cycle_id=cycle_id)
     facility = await db.get_one(Facility, cycle.facility_id)
     version = await db.get_one(TemplateVersion, cycle.template_version_id)
     template = await db.get_one(Template, version.template_id)
     document = templates.document_of(version)
 
-    results = _results(await queries.cycle_statistics(db, cycle.id))
-    if cycle.previous_cycle_id is not None:
-        earlier = _results(await queries.cycle_statistics(db, cycle.previous_cycle_id))
-        for key, result in results.items():
-            before = earlier.get(key)
-            if before is not None and before.overall is not None:
-                result.previous_mean = before.overall.mean
-    outsider = principal.role in OUTSIDERS
-    show_reasons = not outsider or cycle.reasons_reviewed_at is not None
+    # every figure below is computed from what the caller may count (access.publishable)
+    results = _results(await queries.cycle_statistics(db, principal, cycle.id))
+    earlier = await _previous_results(db, principal, cycle)
+    for key, result in results.items():
+        before = earlier.get(key)
+        if before is not None and before.overall is not None:
+            result.previous_mean = before.overall.mean
+    show_reasons = not access.is_outsider(principal) or cycle.reasons_reviewed_at is not None
     reasons: dict[str, list[ReasonOut]] = defaultdict(list)
     if show_reasons:
-        for row in await queries.community_reasons(db, cycle.id):
+        for row in await queries.community_reasons(db, principal, cycle.id):
             reasons[row.indicator].append(
                 ReasonOut(group=row.group_type, reason=row.reason, suggestion=row.suggestion)
             )
 
-    evidence = await queries.cycle_evidence(db, cycle.id) if show_reasons else {}
-    indicators, hidden = [], 0
+    evidence = await queries.cycle_evidence(db, principal, cycle.id) if show_reasons else {}
+    indicators = []
     for indicator in document.indicators:
         kind = indicator.answer.__struct_config__.tag
         if kind not in NUMERIC:
@@ -113,11 +117,6 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
             else (None, None)
         )
         result = results.get(indicator.key, IndicatorResult(key=indicator.key))
-        if outsider:
-            result = suppress(result)
-        hidden += sum(cell.suppressed for cell in result.groups) + bool(
-            result.overall and result.overall.suppressed
-        )
         indicators.append(
             IndicatorOut(
                 key=indicator.key,
@@ -146,7 +145,7 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         for indicator in document.indicators
         if isinstance(indicator.answer, MedicineCheck)
     ]
-    medicines = await _medicines(db, cycle.id, checks) if checks else []
+    medicines = await _medicines(db, principal, cycle.id, checks) if checks else []
     return ScorecardOut(
         cycle_id=cycle.id,
         label=cycle.label,
@@ -159,17 +158,19 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         previous_cycle_id=cycle.previous_cycle_id,
         published=cycle.published_at is not None,
         reasons_reviewed=cycle.reasons_reviewed_at is not None,
-        suppressed_cells=hidden,
+        suppressed_cells=await queries.withheld_groups(db, principal, cycle.id),
         indicators=indicators,
         medicines=medicines,
         medicines_evidence=[sha for key in checks for sha in evidence.get(key, [])],
     )
 
 
-async def _medicines(db: AsyncSession, cycle_id: uuid.UUID, checks: list[str]) -> list[MedicineOut]:
+async def _medicines(
+    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, checks: list[str]
+) -> list[MedicineOut]:
     names = {m.key: m for m in await db.scalars(select(TracerMedicine))}
     out = []
-    for row in await queries.medicine_statistics(db, cycle_id, checks):
+    for row in await queries.medicine_statistics(db, principal, cycle_id, checks):
         if not row.checks:
             continue  # a round with no medicine check yet: no basket to show
         medicine = None if row.basket else names.get(row.medicine)

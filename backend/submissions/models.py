@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Text
+from sqlalchemy import CheckConstraint, Computed, DateTime, ForeignKey, Index, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,6 +27,8 @@ class Submission(SyncedColumns, Base):
     respondent: Mapped[str] = mapped_column(Text)
     # {"type": "women", "participants": {"female": 9, ...}}: counted, never named
     group: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # the group's size, computed by PostgreSQL (group_size(), the disclosure rule's measure)
+    participants: Mapped[int] = mapped_column(Computed('group_size("group")', persisted=True))
     # {indicator_key: {"value": ..., "reason": ..., "suggestion": ...}}
     answers: Mapped[dict[str, Any]] = mapped_column(JSONB)
     collected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -6,14 +6,13 @@ import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth import access
 from backend.auth.policy import Principal
 from backend.errors import Conflict as ConflictError
 from backend.errors import InvalidInput, NotFound
-from backend.facilities import service as facilities
-from backend.facilities.models import Facility
 from backend.sync.models import Conflict, RecordVersion
 from backend.sync.records import KINDS, canonical, record_data, typed_values
 from backend.sync.schemas import ConflictOut, IntegrityOut, ResolvedOut, VersionOut
@@ -50,7 +49,18 @@ def conflict_out(row: Conflict) -> ConflictOut:
 
 
 def _visible(principal: Principal) -> Any:
-    return Conflict.facility_id.in_(select(Facility.id).where(facilities.in_scope(principal)))
+    """Conflicts belong to those who may settle them, on records they may see."""
+    return or_(
+        *(
+            and_(
+                Conflict.entity == entity,
+                Conflict.record_id.in_(
+                    select(model.id).where(access.history_visible(principal, entity))
+                ),
+            )
+            for entity, (model, _) in access.RECORD_RULES.items()
+        )
+    )
 
 
 async def list_conflicts(
@@ -158,10 +168,7 @@ async def history(
         raise UnknownEntity(f"No entity {entity!r}.", field="entity")
     model: Any = kind.model
     visible = await db.scalar(
-        select(model.id).where(
-            model.id == record_id,
-            model.facility_id.in_(select(Facility.id).where(facilities.in_scope(principal))),
-        )
+        select(model.id).where(model.id == record_id, access.history_visible(principal, entity))
     )
     if visible is None:
         raise NotFound(f"No such {entity}.")
@@ -197,20 +204,17 @@ async def integrity(
             parsed[uuid.UUID(raw)] = raw
         except ValueError:
             continue
-    in_scope = select(Facility.id).where(facilities.in_scope(principal))
+    # a record the caller may not see answers exactly like one that never existed: no oracle
     rows = await db.execute(
-        select(model.id, model.deleted_at.is_not(None), model.facility_id.in_(in_scope)).where(
-            model.id.in_(list(parsed))
+        select(model.id, model.deleted_at.is_not(None)).where(
+            model.id.in_(list(parsed)), access.record_visible(principal, entity)
         )
     )
-    deleted, out_of_scope, found = [], [], set()
-    for record_id, is_deleted, visible in rows:
+    deleted, found = [], set()
+    for record_id, is_deleted in rows:
         found.add(record_id)
-        if not visible:
-            out_of_scope.append(parsed[record_id])
-        elif is_deleted:
+        if is_deleted:
             deleted.append(parsed[record_id])
-    # never stored, or not a UUID: the device may send it (again)
     known = {parsed[record_id] for record_id in found}
     unknown = [raw for raw in ids if raw not in known]
-    return IntegrityOut(deleted=deleted, out_of_scope=out_of_scope, unknown=unknown)
+    return IntegrityOut(deleted=deleted, out_of_scope=[], unknown=unknown)

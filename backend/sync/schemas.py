@@ -134,10 +134,13 @@ class IntegrityIn(Wire):
 
 
 class IntegrityOut(Wire):
-    """Of the ids asked about: which are tombstones, which the caller may not (or no longer)
-    see, which the server has never stored."""
+    """Of the ids asked about: which are tombstones, and which are unknown to the caller. A
+    record the caller may not see answers as unknown, exactly like one that was never stored,
+    so the check reveals nothing of other areas; records that leave the caller's scope reach
+    the tablet as removals in the pull."""
 
     deleted: list[str]
+    # always empty: kept so that clients of protocol 1 still decode the answer
     out_of_scope: list[str]
     unknown: list[str]
 

@@ -17,10 +17,11 @@ def test_seed_demo_twice_changes_nothing_the_second_time(committed_database_url:
         "demo_facilitator",
         "demo_monitor",
         "demo_provider",
+        "demo_viewer",
     ):
         assert f"{account}" in first.output
     assert "password: spring-round-1" in first.output
 
     second = runner.invoke(main, ["seed", "--demo"], env=env)
     assert second.exit_code == 0, second.output
-    assert second.output.count("already there, unchanged") == 5
+    assert second.output.count("already there, unchanged") == 6

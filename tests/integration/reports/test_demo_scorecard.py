@@ -3,7 +3,7 @@
 import pytest
 from httpx import AsyncClient
 
-from backend import demo
+from backend import demo, demo_rounds
 from backend.attachments.storage import open_store
 from backend.db import Database
 from backend.settings import Settings
@@ -46,3 +46,42 @@ async def test_the_demo_school_shows_gaps_changes_and_a_plan(
             assert f'data-evidence="{sha}" src="data:image/jpeg;base64,' in page.text
         photo = await committed_client.get(f"/sync/v1/attachments/{shown[0]}", headers=headers)
         assert photo.status_code == 200
+
+
+async def _sign_in(client: AsyncClient, username: str) -> dict[str, str]:
+    login = await client.post(
+        "/auth/v1/login", json={"username": username, "password": "demo-password"}
+    )
+    assert login.status_code == 200, login.text
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+async def test_the_demo_shows_outsiders_a_real_comparison_without_the_small_group(
+    committed_client: AsyncClient, committed_database: Database, settings: Settings
+) -> None:
+    async with committed_database.sessionmaker() as db, db.begin():
+        await demo.seed(db, password="demo-password", store=open_store(settings))
+    round_id = demo_rounds.round_id(demo.DEMO_PROVIDER_FACILITY, demo.DEMO_ROUND)
+    path = f"/reports/v1/cycles/{round_id}/scorecard"
+    coordinator = await _sign_in(committed_client, "demo_coordinator")
+    inside = (await committed_client.get(path, headers=coordinator)).json()
+    for username in ("demo_provider", "demo_viewer"):
+        headers = await _sign_in(committed_client, username)
+        card = (await committed_client.get(path, headers=headers)).json()
+        assert card["published"]
+        assert [i for i in card["indicators"] if i["gap"] is not None], username
+        # the 3-person group is in no figure of theirs, and they are told it existed
+        assert card["suppressed_cells"] == 1
+        for indicator in card["indicators"]:
+            groups = {cell["group"] for cell in indicator["community_groups"]}
+            assert demo_rounds.SMALL_GROUP not in groups
+        page = await committed_client.get(f"{path}.html?lang=en", headers=headers)
+        assert 'data-withheld="1"' in page.text
+        assert "fewer than 5 people" in page.text
+    # the team that collected the round sees the small group
+    assert inside["suppressed_cells"] == 0
+    assert any(
+        cell["group"] == demo_rounds.SMALL_GROUP
+        for indicator in inside["indicators"]
+        for cell in indicator["community_groups"]
+    )

@@ -33,7 +33,7 @@ async def test_xlsx_reads_back_with_the_scores(
     assert rows[("teacher_attendance", "parents")][header.index("Оролцогч / Participants")] == 15
 
 
-async def test_csv_keeps_suppression_for_the_provider(
+async def test_the_providers_csv_holds_no_trace_of_a_small_group(
     committed_client: AsyncClient, committed_database: Database
 ) -> None:
     field, _, provider = await _cycle_with_scores(committed_client, committed_database)
@@ -44,6 +44,7 @@ async def test_csv_keeps_suppression_for_the_provider(
     assert response.content.startswith(b"\xef\xbb\xbf")
     table = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     teachers = [r for r in table if r["Үзүүлэлт / Indicator"] == "teacher_attendance"]
-    small = next(r for r in teachers if r["Бүлэг / Group"] == "teachers")
-    assert small["Нуусан / Suppressed"] == "yes"
-    assert small["Дундаж / Mean"] == ""
+    assert {r["Бүлэг / Group"] for r in teachers} == {"бүгд / all", "parents"}
+    overall = next(r for r in teachers if r["Бүлэг / Group"] == "бүгд / all")
+    # the parents' two groups alone: the teachers' three people are in no figure
+    assert (overall["Дундаж / Mean"], overall["Оролцогч / Participants"]) == ("2.5", "15")

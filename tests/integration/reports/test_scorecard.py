@@ -81,7 +81,7 @@ async def test_means_medians_and_gap_match_a_hand_count(
     assert body["suppressed_cells"] == 0
 
 
-async def test_the_provider_sees_its_comparison_before_publication_with_small_groups_hidden(
+async def test_the_provider_sees_its_comparison_before_publication_without_small_groups(
     committed_client: AsyncClient, committed_database: Database
 ) -> None:
     field, _, provider = await _cycle_with_scores(committed_client, committed_database)
@@ -92,14 +92,17 @@ async def test_the_provider_sees_its_comparison_before_publication_with_small_gr
     body = response.json()
     teachers = _indicator(body, "teacher_attendance")
     groups = {g["group"]: g for g in teachers["community_groups"]}
-    # teachers (3 people) hidden, and parents with them: else 3 = 18 - 15 by subtraction
-    assert groups["teachers"]["suppressed"]
-    assert groups["teachers"]["mean"] is None
-    assert groups["parents"]["suppressed"]
-    assert groups["parents"]["mean"] is None
-    assert teachers["community"]["mean"] == 3.33
+    # the teachers' group (3 people) never enters the provider's figures: not as a group,
+    # not in the overall, so nothing is left to subtract
+    assert set(groups) == {"parents"}
+    assert (groups["parents"]["mean"], groups["parents"]["participants"]) == (2.5, 15)
+    overall = teachers["community"]
+    assert (overall["n"], overall["participants"], overall["mean"]) == (2, 15, 2.5)
+    assert (overall["min"], overall["max"]) == (2.0, 3.0)
+    assert teachers["gap"] == -1.5
     assert teachers["reasons"] is None  # not yet reviewed
-    assert body["suppressed_cells"] > 0
+    # told that a group too small to show existed, never its size or its scores
+    assert body["suppressed_cells"] == 1
 
 
 async def test_viewers_see_results_only_after_publication(

@@ -1,0 +1,129 @@
+"""Who may see which record, and what an outsider's figures may be computed from.
+
+One rule per record kind, asked by every surface that shows it (API reads, exports, pages,
+conflicts, history, integrity, attachments); the pull applies the same rules to its change
+rows in `backend/sync/scope.py`. Each rule is a SQL condition, so what a caller may not see is
+left out by the query itself and answers 404 like a record that does not exist.
+
+The disclosure rule (PRIVACY.md): insiders (the coordinators and the team that collected a
+round) see every figure. Outsiders (providers, viewers) see figures computed only from
+publishable cells: a community group's answers count for them only when the group had at
+least MIN_GROUP_SIZE people, in a round they may see; free text and evidence only once a
+coordinator has reviewed the round. What never enters an outsider's figure cannot be worked
+out from it by subtraction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from backend.auth.models import Role
+from backend.auth.policy import Principal, facility_in_scope
+from backend.cycles.models import Cycle
+from backend.facilities.models import Facility
+from backend.meetings.models import ActionItem, ActionUpdate, InterfaceMeeting
+from backend.submissions.models import Submission
+
+# A community group smaller than this is never in an outsider's figure, text or photo.
+MIN_GROUP_SIZE = 5
+
+INSIDERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR, Role.MONITOR})
+# who may settle a conflict, and so read conflicts and record histories in their scope
+RESOLVERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR})
+
+
+def is_outsider(principal: Principal) -> bool:
+    return principal.role not in INSIDERS
+
+
+def facility_visible(principal: Principal, facility_id: Any) -> ColumnElement[bool]:
+    """The facility (by an id column) is in the caller's scope."""
+    return facility_id.in_(
+        select(Facility.id).where(facility_in_scope(principal, Facility.id, Facility.area_code))
+    )
+
+
+def round_visible(principal: Principal) -> ColumnElement[bool]:
+    """A cycle the caller may see: in scope; for a viewer, only once it is published.
+
+    A provider sees its own facility's rounds before publication: the comparison is shown to
+    the provider before the interface meeting (DOMAIN.md)."""
+    in_scope = facility_visible(principal, Cycle.facility_id)
+    if principal.role is Role.VIEWER:
+        return and_(in_scope, Cycle.published_at.is_not(None))
+    return in_scope
+
+
+def cycle_visible(principal: Principal, cycle_id: Any) -> ColumnElement[bool]:
+    """The cycle (by an id column) is one the caller may see."""
+    return cycle_id.in_(select(Cycle.id).where(round_visible(principal)))
+
+
+def submission_visible(principal: Principal) -> ColumnElement[bool]:
+    """Submissions as records: the team's in scope; a provider its own facility's
+    self-assessments; viewers none (they read results, never answers)."""
+    if principal.role in INSIDERS:
+        return facility_visible(principal, Submission.facility_id)
+    if principal.role is Role.PROVIDER:
+        return and_(
+            Submission.respondent == "provider", cycle_visible(principal, Submission.cycle_id)
+        )
+    return false()
+
+
+def meeting_visible(principal: Principal) -> ColumnElement[bool]:
+    return cycle_visible(principal, InterfaceMeeting.cycle_id)
+
+
+def action_item_visible(principal: Principal) -> ColumnElement[bool]:
+    return cycle_visible(principal, ActionItem.cycle_id)
+
+
+def action_update_visible(principal: Principal) -> ColumnElement[bool]:
+    return ActionUpdate.action_item_id.in_(
+        select(ActionItem.id).where(action_item_visible(principal))
+    )
+
+
+# the condition that a record of each synced kind is visible, by entity name
+RECORD_RULES = {
+    "submission": (Submission, submission_visible),
+    "interface_meeting": (InterfaceMeeting, meeting_visible),
+    "action_item": (ActionItem, action_item_visible),
+    "action_update": (ActionUpdate, action_update_visible),
+}
+
+
+def record_visible(principal: Principal, entity: str) -> ColumnElement[bool]:
+    """The rule for one synced record kind (see RECORD_RULES)."""
+    return RECORD_RULES[entity][1](principal)
+
+
+def history_visible(principal: Principal, entity: str) -> ColumnElement[bool]:
+    """Conflicts and record histories belong to those who may settle them, in their scope."""
+    if principal.role not in RESOLVERS:
+        return false()
+    return record_visible(principal, entity)
+
+
+def publishable(principal: Principal) -> ColumnElement[bool]:
+    """A submission whose answers may enter the caller's figures (the disclosure rule)."""
+    if not is_outsider(principal):
+        return true()
+    return and_(
+        or_(Submission.respondent != "community", Submission.participants >= MIN_GROUP_SIZE),
+        cycle_visible(principal, Submission.cycle_id),
+    )
+
+
+def evidence_visible(principal: Principal) -> ColumnElement[bool]:
+    """A submission whose free text and evidence photos the caller may see: an insider's
+    record, a provider's own self-assessment, or a publishable cell of a reviewed round."""
+    if not is_outsider(principal):
+        return submission_visible(principal)
+    reviewed = Submission.cycle_id.in_(
+        select(Cycle.id).where(Cycle.reasons_reviewed_at.is_not(None))
+    )
+    return or_(submission_visible(principal), and_(publishable(principal), reviewed))
