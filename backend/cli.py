@@ -15,7 +15,7 @@ import click
 from backend import __version__, cli_tools, migrate
 from backend.auth.models import Role
 from backend.db import open_database
-from backend.embedded import EmbeddedDatabaseError, EmbeddedPostgres
+from backend.embedded import EmbeddedDatabaseError, EmbeddedPostgres, stops_on_signals
 from backend.errors import DomainError
 from backend.logs import configure_logging
 from backend.settings import Settings, SettingsError
@@ -35,15 +35,17 @@ def database_url(settings: Settings) -> Iterator[str]:
         yield settings.database_url
         return
     embedded = EmbeddedPostgres(settings.embedded_pgdata)
-    try:
-        url = embedded.start()
-    except EmbeddedDatabaseError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"embedded PostgreSQL running with its data in {embedded.pgdata}", err=True)
-    try:
-        yield url
-    finally:
-        embedded.stop()
+    # SIGTERM (a service manager, `docker stop`, `kill`) stops it as Ctrl-C does
+    with stops_on_signals():
+        try:
+            url = embedded.start()
+        except EmbeddedDatabaseError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"embedded PostgreSQL running with its data in {embedded.pgdata}", err=True)
+        try:
+            yield url
+        finally:
+            embedded.stop()
 
 
 @click.group()

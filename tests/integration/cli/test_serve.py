@@ -48,6 +48,19 @@ def _wait_ready(process: subprocess.Popen[bytes], port: int, seconds: float = 60
     pytest.fail("serve did not become ready within a minute")
 
 
+def _postmaster(pgdata: Path) -> int | None:
+    """The pid of a PostgreSQL still running on this data dir, if there is one."""
+    pid_file = pgdata / "postmaster.pid"
+    if not pid_file.exists():
+        return None
+    pid = int(pid_file.read_text().split()[0])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    return pid
+
+
 def _stop(process: subprocess.Popen[bytes]) -> str:
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=30)
@@ -111,3 +124,52 @@ def test_no_demo_flag_skips_the_demo_accounts(tmp_path: Path) -> None:
         output = _stop(process)
     assert "reference data" in output
     assert "demo_coordinator" not in output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigterm_stops_the_service_and_its_postgresql(tmp_path: Path, workers: str) -> None:
+    pgdata = tmp_path / "pgdata"
+    port = _free_port()
+    process = _start(tmp_path, port, "--no-demo", "--workers", workers)
+    try:
+        _wait_ready(process, port, seconds=180)  # workers start slowly on a busy machine
+        assert _postmaster(pgdata) is not None
+    finally:
+        process.send_signal(signal.SIGTERM)  # as a service manager or `docker stop` does
+        output, _ = process.communicate(timeout=60)
+    try:
+        assert _postmaster(pgdata) is None, output.decode()
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+        assert process.returncode == 0, output.decode()
+    finally:
+        orphan = _postmaster(pgdata)
+        if orphan is not None:
+            os.kill(orphan, signal.SIGINT)  # PostgreSQL's fast shutdown
+
+
+@pytest.mark.slow
+def test_after_a_kill_the_next_serve_stops_the_postgresql_it_found(tmp_path: Path) -> None:
+    pgdata = tmp_path / "pgdata"
+    port = _free_port()
+    killed = _start(tmp_path, port, "--no-demo")
+    try:
+        _wait_ready(killed, port)
+    finally:
+        killed.kill()  # no cleanup runs: the PostgreSQL stays, as after an OOM kill
+        killed.communicate(timeout=30)
+    left = _postmaster(pgdata)
+    assert left is not None
+    try:
+        again = _start(tmp_path, port, "--no-demo")
+        try:
+            _wait_ready(again, port)
+        finally:
+            again.send_signal(signal.SIGTERM)
+            output, _ = again.communicate(timeout=60)
+        assert _postmaster(pgdata) is None, output.decode()
+    finally:
+        orphan = _postmaster(pgdata)
+        if orphan is not None:
+            os.kill(orphan, signal.SIGINT)
