@@ -178,7 +178,23 @@ def _database_unavailable(exc: Exception) -> bool:
     )
 
 
+def _malformed_body(exc: Exception) -> bool:
+    """A body the JSON decoder gave up on in a way it does not report as a DecodeError:
+    invalid UTF-8 inside a string, or nesting deeper than it will follow."""
+    return isinstance(exc, UnicodeDecodeError) or (
+        isinstance(exc, RecursionError) and "deserializing" in str(exc)
+    )
+
+
 def handle_unexpected(request: Request, exc: Exception) -> Response:
+    if _malformed_body(exc):
+        problem = _problem(
+            400,
+            "request.malformed",
+            "Malformed request",
+            "The body is not valid JSON (invalid UTF-8, or nested too deep); nothing was stored.",
+        )
+        return problem_response(request, problem, {})
     if _database_unavailable(exc):
         log.warning("database unavailable", error=type(exc).__name__)
         problem = _problem(
