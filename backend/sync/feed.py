@@ -65,11 +65,27 @@ async def _last_settled(db: AsyncSession, device_id: uuid.UUID, below_xid: int) 
     )
 
 
-def _reset(epoch: uuid.UUID, feed_scope: scope.FeedScope) -> PullOut:
+def _reset(signer: cursors.Signer, epoch: uuid.UUID, feed_scope: scope.FeedScope) -> PullOut:
     start = cursors.Cursor(epoch=epoch, xid=0, id=0, scope=feed_scope.hash)
     return PullOut(
-        changes=[], cursor=cursors.encode(start), has_more=True, reset=True, last_mutation_id=0
+        changes=[], cursor=signer.encode(start), has_more=True, reset=True, last_mutation_id=0
     )
+
+
+def _resume(
+    signer: cursors.Signer, text: str | None, *, epoch: uuid.UUID, xmax: int
+) -> cursors.Cursor | None:
+    """The position a cursor names, or None when this server cannot continue from it."""
+    if text is None:
+        return None
+    try:
+        position = signer.decode(text)
+    except cursors.UnreadableCursor:
+        return None
+    # another feed (a restored or replaced database), or a position it never reached
+    if position.epoch != epoch or position.xid >= xmax:
+        return None
+    return position
 
 
 async def pull(
@@ -83,20 +99,18 @@ async def pull(
     assert epoch is not None
     horizon, xmax = await _horizon(db)
     current = scope.FeedScope.of(principal)
+    signer = cursors.Signer(
+        key=cursors.key_for(settings), user_id=principal.user_id, device_id=body.device_id
+    )
 
-    if body.cursor is None or cursors.peek_scope(body.cursor) != current.hash:
+    position = _resume(signer, body.cursor, epoch=epoch, xmax=xmax)
+    if position is None or position.scope != current.hash:
         # a cursor is about to name this scope: keep it, so a later change can be diffed
         await scope.remember(db, current)
-    if body.cursor is None:
+    if position is None:
+        if body.cursor is not None:
+            return _reset(signer, epoch, current)
         position = cursors.Cursor(epoch=epoch, xid=0, id=0, scope=current.hash)
-    else:
-        try:
-            position = cursors.decode(body.cursor)
-        except cursors.UnreadableCursor:
-            return _reset(epoch, current)
-        # another feed (a restored or replaced database), or a position it never reached
-        if position.epoch != epoch or position.xid >= xmax:
-            return _reset(epoch, current)
 
     if position.scope != current.hash and position.delta is None:
         position = cursors.Cursor(
@@ -108,10 +122,13 @@ async def pull(
             old_scope=position.scope,
         )
     if position.delta is not None:
+        # the old scope comes from a cursor this server signed for this user's device
         old = await scope.recall(db, position.old_scope or "")
         if old is None or position.scope != current.hash:
-            return _reset(epoch, current)  # the scope moved again mid-way: start afresh
-        return await _scope_delta(db, body.device_id, position, old, current, limit, horizon)
+            return _reset(signer, epoch, current)  # the scope moved again mid-way: start afresh
+        return await _scope_delta(
+            db, signer, body.device_id, position, old, current, limit, horizon
+        )
 
     rows = (
         (
@@ -139,7 +156,7 @@ async def pull(
     settled_below = position.xid if has_more else horizon
     return PullOut(
         changes=changes,
-        cursor=cursors.encode(position),
+        cursor=signer.encode(position),
         has_more=has_more,
         reset=False,
         last_mutation_id=await _last_settled(db, body.device_id, settled_below),
@@ -148,6 +165,7 @@ async def pull(
 
 async def _scope_delta(
     db: AsyncSession,
+    signer: cursors.Signer,
     device_id: uuid.UUID,
     position: cursors.Cursor,
     old: scope.FeedScope,
@@ -184,7 +202,7 @@ async def _scope_delta(
         )
     return PullOut(
         changes=changes,
-        cursor=cursors.encode(next_position),
+        cursor=signer.encode(next_position),
         has_more=True,  # the ordinary feed follows
         reset=False,
         last_mutation_id=await _last_settled(db, device_id, min(position.xid, horizon)),

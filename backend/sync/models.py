@@ -116,6 +116,8 @@ class Change(Base):
     # scope: a facility's records, an area (soums and below), or everyone (NULL, NULL)
     facility_id: Mapped[uuid.UUID | None]
     area_code: Mapped[str | None] = mapped_column(Text)
+    # the round the record belongs to (a cycle and what is in it): viewers wait for publication
+    cycle_id: Mapped[uuid.UUID | None]
     # who may receive it: everyone; staff (not viewers); team (not providers, not viewers)
     audience: Mapped[str] = mapped_column(Text, server_default="everyone")
 

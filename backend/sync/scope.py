@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.areas.models import Area
 from backend.auth.models import Role
 from backend.auth.policy import Principal
+from backend.cycles.models import Cycle
 from backend.sync.models import Change, SyncScope
 
 # Which audiences of the feed each role receives (see Change.audience).
@@ -50,6 +51,12 @@ class FeedScope:
     def predicate(self) -> ColumnElement[bool]:
         """A change row this scope receives."""
         audience = Change.audience.in_(AUDIENCES[self.role])
+        if self.role is Role.VIEWER:
+            # a round and everything in it reach viewers once it is published (for good);
+            # publishing hands its records out again for cursors already past them
+            published = select(Cycle.id).where(Cycle.published_at.is_not(None))
+            in_round = or_(Change.cycle_id.is_(None), Change.cycle_id.in_(published))
+            audience = and_(audience, in_round)
         if self.role is Role.ADMIN:
             return audience
         unscoped = and_(Change.facility_id.is_(None), Change.area_code.is_(None))

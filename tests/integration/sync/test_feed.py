@@ -2,12 +2,14 @@
 
 import uuid
 
+import msgspec
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import text
 
 from backend.auth.models import Role
 from backend.db import Database
+from backend.settings import Settings
 from backend.sync import cursor as cursors
 from tests.support.field import Tablet, programme
 from tests.support.identity import headers_for
@@ -179,20 +181,22 @@ async def test_providers_never_receive_community_answers(
 
 
 async def test_unusable_cursors_get_a_reset(
-    committed_client: AsyncClient, committed_database: Database
+    committed_client: AsyncClient, committed_database: Database, settings: Settings
 ) -> None:
     field = await programme(committed_database)
     tablet = await Tablet(committed_client, await field.user(Role.MONITOR)).sign_in()
     await tablet.pull_all()
-    good = cursors.decode(tablet.cursor)
+    # cursors this server did sign, for this very device, but cannot continue from
+    signer = cursors.Signer(
+        key=cursors.key_for(settings), user_id=tablet.user.id, device_id=tablet.device_id
+    )
+    good = signer.decode(tablet.cursor or "")
     for cursor in (
         "not-a-cursor",
-        cursors.encode(
-            cursors.Cursor(epoch=uuid.uuid4(), xid=good.xid, id=good.id, scope=good.scope)
-        ),
-        cursors.encode(
-            cursors.Cursor(epoch=good.epoch, xid=good.xid + 10**9, id=1, scope=good.scope)
-        ),
+        signer.encode(msgspec.structs.replace(good, epoch=uuid.uuid4())),  # a restored database
+        signer.encode(msgspec.structs.replace(good, xid=good.xid + 10**9, id=1)),
+        signer.encode(msgspec.structs.replace(good, xid=2**63 - 1, id=2**63 - 1)),
+        signer.encode(msgspec.structs.replace(good, delta=(0, 0), old_scope="0" * 24)),
     ):
         tablet.cursor = cursor
         page = await tablet.pull()
