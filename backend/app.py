@@ -34,12 +34,14 @@ from backend.reports import routes as report_routes
 from backend.scorecards import routes as template_routes
 from backend.settings import Settings
 from backend.sync import routes as sync_routes
+from backend.system import metrics
 from backend.system.routes import health, ready
 from backend.users import routes as user_routes
 
 ROUTE_HANDLERS = [
     health,
     ready,
+    metrics.Metrics,
     *auth_routes.ROUTES,
     *user_routes.ROUTES,
     *area_routes.ROUTES,
@@ -61,6 +63,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         if settings.database_url is None:
             raise RuntimeError("create_app needs a database URL; the CLI starts the embedded one")
         owned = open_database(settings.database_url)
+        metrics.watch_pool(owned.engine)
         app.state.database = owned
         try:
             yield
@@ -75,6 +78,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
         guards=[enforce_access],
+        middleware=[metrics.middleware()],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=settings.limits.max_body_bytes,
         cors_config=CORSConfig(
@@ -105,6 +109,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         logging_config=None,
         debug=False,
     )
+    if database is not None:
+        metrics.watch_pool(database.engine)
     # Outermost layer, so that 404s and errors raised before routing carry a request id too.
     document_problems(app)
     pushes = PushAdmission(app.asgi_handler, concurrency=settings.limits.push_concurrency)

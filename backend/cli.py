@@ -86,6 +86,10 @@ def serve(host: str | None, port: int | None, workers: int | None, no_demo: bool
             click.echo(line, err=True)
         # workers re-read the environment; hand them the database this process started
         os.environ["DATABASE_URL"] = url
+        if settings.workers > 1:
+            from backend.system import metrics
+
+            metrics.share_between_workers(settings.data_dir)
         click.echo(
             f"serving on http://{settings.host}:{settings.port} "
             f"(API docs at /schema, {settings.workers} worker(s))",

@@ -31,6 +31,7 @@ from backend.sync.schemas import (
     ResolveIn,
     VersionOut,
 )
+from backend.system import metrics
 
 SYNCERS = allow(Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR, Role.MONITOR, Role.PROVIDER)
 RESOLVERS = allow(Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR)
@@ -54,7 +55,10 @@ async def push(
     db: DbSession, state: State, principal: CurrentPrincipal, data: JSONBody[PushIn]
 ) -> PushOut:
     """Apply a batch of the device's mutations, oldest first; one result per mutation."""
-    return await pushing.push(db, principal=principal, settings=state.settings, body=data)
+    answer = await pushing.push(db, principal=principal, settings=state.settings, body=data)
+    for result in answer.results:
+        metrics.PUSH_MUTATIONS.labels(result.status).inc()
+    return answer
 
 
 @post("/sync/v1/pull", opt=SIGNED_IN, tags=["sync"], status_code=200, before_request=check_protocol)
@@ -62,7 +66,10 @@ async def pull(
     db: DbSession, state: State, principal: CurrentPrincipal, data: JSONBody[PullIn]
 ) -> PullOut:
     """Every change in the caller's scope after the cursor (null: from the beginning)."""
-    return await feed.pull(db, principal=principal, settings=state.settings, body=data)
+    answer = await feed.pull(db, principal=principal, settings=state.settings, body=data)
+    for change in answer.changes:
+        metrics.PULLED_RECORDS.labels(change.op).inc()
+    return answer
 
 
 @get("/sync/v1/conflicts", opt=SIGNED_IN, tags=["sync"])
@@ -90,9 +97,11 @@ async def resolve_conflict(
     data: JSONBody[ResolveIn],
 ) -> ResolvedOut:
     """Keep the server's value, take the device's, or set another; a new version follows."""
-    return await conflicts.resolve(
+    answer = await conflicts.resolve(
         db, principal=principal, conflict_id=conflict_id, choice=data.choice, value=data.value
     )
+    metrics.CONFLICTS_RESOLVED.labels(data.choice).inc()
+    return answer
 
 
 @post("/sync/v1/integrity", opt=SIGNED_IN, tags=["sync"], status_code=200)

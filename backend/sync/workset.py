@@ -19,6 +19,7 @@ from backend.sync import records
 from backend.sync.models import Conflict, RecordVersion
 from backend.sync.records import KINDS, RecordKind, typed_values
 from backend.sync.schemas import MutationIn
+from backend.system import metrics
 
 # Kinds in the order their rows are written: each refers only to kinds before it.
 WRITE_ORDER = ("interface_meeting", "action_item", "action_update", "submission")
@@ -222,6 +223,7 @@ class Workset:
             await self.db.execute(insert(RecordVersion), self.history)
         if self.conflicts:
             await self.db.execute(insert(Conflict), self.conflicts)
+            metrics.CONFLICTS_OPENED.inc(len(self.conflicts))
 
     def _row(self, working: Working) -> dict[str, Any]:
         row = typed_values(working.kind, _columns(working), create=True)
