@@ -1,4 +1,5 @@
-"""Attachments, the records that refer to them, and uploads still under way."""
+"""Attachments, who has sent their bytes, the records that refer to them, and uploads still
+under way."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     LargeBinary,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -48,6 +51,26 @@ class Attachment(Base):
     )
 
 
+class AttachmentHolder(Base):
+    """A device (and its user) that sent a file's bytes: the proof of possession.
+
+    A record mentioning a file grants others access to it only when the device that wrote the
+    mention is a holder, so knowing a hash is never enough. Every upload of the same bytes adds
+    its device; a file the server made itself (the demo boards) is held with no device."""
+
+    __tablename__ = "attachment_holder"
+    __table_args__ = (
+        UniqueConstraint("sha256", "device_id", "user_id", postgresql_nulls_not_distinct=True),
+        Index("ix_attachment_holder_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachment.sha256", ondelete="CASCADE"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class AttachmentRef(Base):
     """A record that mentions an attachment; the file may not have arrived yet."""
 
@@ -61,7 +84,8 @@ class AttachmentRef(Base):
     entity: Mapped[str] = mapped_column(Text, primary_key=True)
     record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     facility_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("facility.id"))
-    # the device whose write mentioned it last: it is the one expected to upload it
+    # the device whose write first put the hash into this record: it is the one expected to
+    # upload it, and the mention grants others access only once that device has
     device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

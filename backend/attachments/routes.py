@@ -1,4 +1,4 @@
-"""Attachment endpoints: upload by hash (whole or in pieces), ask, download within scope."""
+"""Attachment endpoints: upload by hash (whole or in pieces), ask, download what records show."""
 
 from __future__ import annotations
 
@@ -49,18 +49,19 @@ async def upload_progress(
 
 
 @post("/sync/v1/attachments/check", opt=SIGNED_IN, tags=["attachments"], status_code=200)
-async def check(db: DbSession, data: JSONBody[CheckIn]) -> CheckOut:
-    """Which of these files the server already holds, so a resumed sync skips them."""
-    stored = await refs.stored_among(db, data.hashes)
+async def check(db: DbSession, principal: CurrentPrincipal, data: JSONBody[CheckIn]) -> CheckOut:
+    """Which of these files this device has sent already (signed in without a device: this
+    user), so a resumed sync skips them; every other file is missing, stored or not."""
+    held = await refs.held_among(db, principal, data.hashes)
     ordered = list(dict.fromkeys(data.hashes))
     return CheckOut(
-        stored=[h for h in ordered if h in stored], missing=[h for h in ordered if h not in stored]
+        stored=[h for h in ordered if h in held], missing=[h for h in ordered if h not in held]
     )
 
 
 @get("/sync/v1/attachments/missing", opt=SYNCERS, tags=["attachments"])
 async def missing(db: DbSession, principal: CurrentPrincipal) -> MissingOut:
-    """Files that records pushed from this device mention and that have not arrived."""
+    """Files that records pushed from this device mention and that this device has not sent."""
     return MissingOut(missing=await refs.missing_for(db, principal))
 
 
@@ -68,7 +69,8 @@ async def missing(db: DbSession, principal: CurrentPrincipal) -> MissingOut:
 async def download(
     db: DbSession, state: State, principal: CurrentPrincipal, sha256: FromPath[str]
 ) -> Response[bytes]:
-    """The cleaned file, for anyone who may see a record that mentions it."""
+    """The cleaned file, for its uploaders and for anyone who may see the evidence of a record
+    that mentions it; 404 for everyone else, as for a file that does not exist."""
     attachment = await refs.visible(db, principal, sha256)
     data = await state.attachments.get(sha256) if attachment else None
     if attachment is None or data is None:

@@ -13,7 +13,7 @@ Evidence = Annotated[list[Sha256], msgspec.Meta(max_length=10)]
 
 
 class UploadOut(Wire):
-    """Where an upload stands: stored, or how many bytes of how many have arrived."""
+    """Where this device's upload stands: stored, or how many bytes of how many have arrived."""
 
     sha256: str
     stored: bool
@@ -27,13 +27,13 @@ class CheckIn(Wire):
 
 
 class CheckOut(Wire):
-    """Of the hashes asked about, which the server holds and which it still needs."""
+    """Of the hashes asked about, which this device has sent and which it still has to send."""
 
     stored: list[str]
     missing: list[str]
 
 
 class MissingOut(Wire):
-    """Files that records pushed from this device mention and the server does not have yet."""
+    """Files that records pushed from this device mention and this device has not sent yet."""
 
     missing: list[str]

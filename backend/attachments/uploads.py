@@ -3,6 +3,10 @@
 Pieces wait in `attachment_part`, invisible to everyone. When the last piece arrives the file
 is checked against its name (sha256), its type is judged by content, photos are cleaned, and
 only then does it become an attachment. A file that fails a check leaves nothing behind.
+
+Every device that sends a file's bytes becomes one of its holders, including a device sending
+bytes the server already has (they are kept once). Only a holder's mentions of a file open it
+to others, so a hash copied from somewhere else opens nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.attachments import media
-from backend.attachments.models import Attachment, AttachmentPart
+from backend.attachments.models import Attachment, AttachmentHolder, AttachmentPart
 from backend.attachments.schemas import UploadOut
 from backend.attachments.storage import Store, thumbnail_key
 from backend.auth.policy import Principal
@@ -82,12 +86,13 @@ def piece_of(content_range: str | None, length: int) -> Piece:
 
 
 async def progress(db: AsyncSession, principal: Principal, sha256: str) -> UploadOut:
-    """Whether the server has the file, and if not, how much of it this device has sent."""
+    """Whether this device has sent the file, and if not, how much of it has arrived."""
     check_name(sha256)
-    stored = await db.get(Attachment, sha256)
-    if stored is not None:
-        return UploadOut(sha256=sha256, stored=True, received=stored.size, size=stored.size)
-    received, total = await _received(db, _device(principal), sha256)
+    device_id = _device(principal)
+    held = await _held(db, device_id, sha256)
+    if held is not None:
+        return UploadOut(sha256=sha256, stored=True, received=held.size, size=held.size)
+    received, total = await _received(db, device_id, sha256)
     return UploadOut(sha256=sha256, stored=False, received=received, size=total)
 
 
@@ -101,13 +106,16 @@ async def receive(
     content_range: str | None,
     limit: int,
 ) -> tuple[UploadOut, bool]:
-    """Take one piece (or the whole file); True when this call stored the attachment."""
+    """Take one piece (or the whole file); True when this call stored the attachment.
+
+    A file someone else sent before is received all the same: only the bytes prove that this
+    device has them, and the file is deduplicated once they have arrived."""
     check_name(sha256)
     device_id = _device(principal)
-    stored = await db.get(Attachment, sha256)
-    if stored is not None:  # uploaded before, by anyone: nothing to do
+    held = await _held(db, device_id, sha256)
+    if held is not None:  # this device sent these bytes before: nothing to do
         await _discard(db, device_id, sha256)
-        return UploadOut(sha256, True, stored.size, stored.size, stored.media_type), False
+        return UploadOut(sha256, True, held.size, held.size, held.media_type), False
     if not body:
         raise BadRange("the body is empty", field="body")
     piece = piece_of(content_range, len(body))
@@ -141,6 +149,10 @@ async def receive(
     await _discard(db, device_id, sha256)
     if hashlib.sha256(raw).hexdigest() != sha256:
         raise HashMismatch("the bytes received hash to something else; send the file again")
+    stored = await db.get(Attachment, sha256)
+    if stored is not None:  # the same bytes from another device: kept once, held by both
+        await hold(db, sha256, user_id=principal.user_id, device_id=device_id)
+        return UploadOut(sha256, True, len(raw), len(raw), stored.media_type), False
     cleaned = await keep(db, store, sha256, raw, uploaded_by=principal.user_id, device_id=device_id)
     return UploadOut(sha256, True, len(raw), len(raw), cleaned.media_type), True
 
@@ -154,7 +166,8 @@ async def keep(
     uploaded_by: uuid.UUID,
     device_id: uuid.UUID | None,
 ) -> media.Cleaned:
-    """Clean a complete, verified file, store it and its thumbnail, and record it."""
+    """Clean a complete, verified file, store it and its thumbnail, and record it as held by
+    the device (none for a file the server made itself) and user that sent it."""
     cleaned = await anyio.to_thread.run_sync(media.clean, raw)
     await store.put(sha256, cleaned.data, cleaned.media_type)
     if cleaned.thumbnail is not None:
@@ -174,7 +187,29 @@ async def keep(
         )
         .on_conflict_do_nothing()  # two tablets finished the same file at once
     )
+    await hold(db, sha256, user_id=uploaded_by, device_id=device_id)
     return cleaned
+
+
+async def hold(
+    db: AsyncSession, sha256: str, *, user_id: uuid.UUID, device_id: uuid.UUID | None
+) -> None:
+    """Note that this device and user sent the file's bytes (once, however often they do)."""
+    await db.execute(
+        insert(AttachmentHolder)
+        .values(sha256=sha256, device_id=device_id, user_id=user_id)
+        .on_conflict_do_nothing()
+    )
+
+
+async def _held(db: AsyncSession, device_id: uuid.UUID, sha256: str) -> Attachment | None:
+    """The attachment, if this device has sent its bytes."""
+    return await db.scalar(
+        select(Attachment)
+        .join(AttachmentHolder, AttachmentHolder.sha256 == Attachment.sha256)
+        .where(Attachment.sha256 == sha256, AttachmentHolder.device_id == device_id)
+        .limit(1)
+    )
 
 
 def _device(principal: Principal) -> uuid.UUID:

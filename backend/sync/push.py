@@ -106,9 +106,7 @@ async def _attachments(
     if not written:
         return
     await refs.record(db, written, device_id)
-    mentioned = {sha for *_, hashes, deleted, _ in written if not deleted for sha in hashes}
-    stored = await refs.stored_among(db, mentioned)
-    missing = {rid: [h for h in hashes if h not in stored] for _, rid, _, hashes, _, _ in written}
+    missing = await refs.unheld(db, written, device_id)
     for result in results:
         record_id = uuid_or_none(result.id)
         wrote = result.status in ("applied", "merged", "conflict")
