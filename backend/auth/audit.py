@@ -12,6 +12,8 @@ from backend.auth.models import AuditEvent
 LOGIN_OK = "login.ok"
 LOGIN_FAILED = "login.failed"
 LOGIN_THROTTLED = "login.throttled"
+# a sign-in with a device id another user registered: refused
+LOGIN_DEVICE_TAKEN = "login.device_taken"
 REFRESH_REUSED = "refresh.reused"
 DEVICE_REVOKED = "device.revoked"
 USER_CREATED = "user.created"

@@ -1,4 +1,4 @@
-"""Tablets: coordinators see the ones their teams use and revoke a lost one."""
+"""Tablets: coordinators see the ones that belong to their teams and revoke a lost one."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def device_out(device: Device) -> DeviceOut:
         name=device.name,
         platform=device.platform,
         app_version=device.app_version,
+        registered_by=device.registered_by,
         last_user_id=device.last_user_id,
         registered_at=device.registered_at,
         last_seen_at=device.last_seen_at,
@@ -30,7 +31,7 @@ def device_out(device: Device) -> DeviceOut:
 async def list_devices(db: AsyncSession, *, principal: Principal) -> list[DeviceOut]:
     devices = await db.scalars(
         select(Device)
-        .where(user_in_scope(principal, Device.last_user_id))
+        .where(user_in_scope(principal, Device.registered_by))
         .order_by(Device.last_seen_at.desc())
     )
     return [device_out(device) for device in devices]
@@ -40,7 +41,7 @@ async def revoke(db: AsyncSession, *, principal: Principal, device_id: uuid.UUID
     """Revoke at once: the guard refuses its access tokens, its refresh tokens are withdrawn."""
     device = await db.scalar(
         select(Device)
-        .where(Device.id == device_id, user_in_scope(principal, Device.last_user_id))
+        .where(Device.id == device_id, user_in_scope(principal, Device.registered_by))
         .with_for_update()
     )
     if device is None:
@@ -57,7 +58,7 @@ async def revoke(db: AsyncSession, *, principal: Principal, device_id: uuid.UUID
             db,
             audit.DEVICE_REVOKED,
             actor_id=principal.user_id,
-            subject_id=device.last_user_id,
+            subject_id=device.registered_by,
             device_id=device_id,
         )
     await db.flush()

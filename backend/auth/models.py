@@ -82,14 +82,20 @@ class UserFacility(Base):
 
 
 class Device(Base):
-    """A tablet, known by the id it made for itself; shared tablets serve several users."""
+    """A tablet's sign-in identity, made by the app: it belongs to the user who registered it.
+
+    A shared tablet serves several users with one device id each, so that no one's sign-in,
+    mutation numbering or sign-out touches another's.
+    """
 
     __tablename__ = "device"
+    __table_args__ = (Index("ix_device_registered_by", "registered_by"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     platform: Mapped[str] = mapped_column(Text)
     app_version: Mapped[str] = mapped_column(Text)
+    registered_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     last_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     registered_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()

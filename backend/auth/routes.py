@@ -28,7 +28,10 @@ def _client(request: Request) -> str | None:
 
 @post("/auth/v1/login", opt=PUBLIC, tags=["auth"], status_code=200)
 async def login(db: DbSession, state: State, request: Request, data: JSONBody[LoginIn]) -> TokenOut:
-    """Sign in with username and password; a tablet registers itself with its own device id."""
+    """Sign in with username and password; a tablet signs in with a device id of its user's own.
+
+    The first sign-in with a device id registers it to that user; another user signing in with
+    it is refused (409 `auth.device_taken`)."""
     return await service.login(
         db,
         issuer=state.tokens,
@@ -57,7 +60,7 @@ async def refresh(
 
 @post("/auth/v1/logout", opt=SIGNED_IN, tags=["auth"], status_code=204)
 async def logout(db: DbSession, principal: CurrentPrincipal) -> None:
-    """Sign out: the tablet's (or this sign-in's) refresh tokens stop working."""
+    """Sign out: the caller's refresh tokens on this tablet (or this sign-in's) stop working."""
     await service.logout(db, principal=principal)
 
 
@@ -68,7 +71,7 @@ async def me(db: DbSession, principal: CurrentPrincipal) -> MeOut:
 
 @get("/auth/v1/devices", opt=allow(Role.ADMIN, Role.COORDINATOR), tags=["auth"])
 async def list_devices(db: DbSession, principal: CurrentPrincipal) -> list[DeviceOut]:
-    """Tablets used by people in the caller's areas, most recently seen first."""
+    """Tablets belonging to people in the caller's areas, most recently seen first."""
     return await devices.list_devices(db, principal=principal)
 
 

@@ -78,10 +78,13 @@ class MeOut(Wire):
 
 
 class DeviceOut(Wire):
+    """A tablet's device id; it belongs to the user who registered it."""
+
     id: uuid.UUID
     name: str
     platform: str
     app_version: str
+    registered_by: uuid.UUID
     last_user_id: uuid.UUID
     registered_at: datetime
     last_seen_at: datetime

@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
@@ -55,6 +56,11 @@ class DeviceRevoked(DomainError):
     code, status, title = "auth.device_revoked", 403, "This device has been revoked"
 
 
+class DeviceTaken(DomainError):
+    code, status, title = "auth.device_taken", 409, "This device id belongs to another user"
+    keeps_writes = True
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -95,26 +101,51 @@ async def _throttle(db: AsyncSession, *, username: str, client: str | None) -> N
         )
 
 
-async def _register_device(db: AsyncSession, device: DeviceIn, user: User) -> None:
-    existing = await db.get(Device, device.id, with_for_update=True)
-    if existing is None:
-        db.add(
-            Device(
-                id=device.id,
-                name=device.name,
-                platform=device.platform,
-                app_version=device.app_version,
-                last_user_id=user.id,
-            )
+async def _register_device(
+    db: AsyncSession, device: DeviceIn, user: User, *, client: str | None
+) -> None:
+    """Register a new device id to this user, or sign in again on one that is theirs."""
+    # a new id is inserted before it is locked, so two first sign-ins with it cannot both win
+    await db.execute(
+        pg_insert(Device)
+        .values(
+            id=device.id,
+            name=device.name,
+            platform=device.platform,
+            app_version=device.app_version,
+            registered_by=user.id,
+            last_user_id=user.id,
         )
-    elif existing.revoked_at is not None:
+        .on_conflict_do_nothing(index_elements=[Device.id])
+    )
+    existing = await db.scalar(
+        select(Device)
+        .where(Device.id == device.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert existing is not None
+    if existing.registered_by != user.id:
+        await audit.record(
+            db,
+            audit.LOGIN_DEVICE_TAKEN,
+            actor_id=user.id,
+            subject_id=existing.registered_by,
+            username=user.username,
+            device_id=device.id,
+            client=client,
+        )
+        raise DeviceTaken(
+            "This device id is registered to another user; sign in with a device id of your own.",
+            field="device.id",
+        )
+    if existing.revoked_at is not None:
         raise DeviceRevoked("This tablet was revoked; ask your coordinator.")
-    else:
-        existing.name = device.name
-        existing.platform = device.platform
-        existing.app_version = device.app_version
-        existing.last_user_id = user.id
-        existing.last_seen_at = func.now()
+    existing.name = device.name
+    existing.platform = device.platform
+    existing.app_version = device.app_version
+    existing.last_user_id = user.id
+    existing.last_seen_at = func.now()
     await db.flush()
 
 
@@ -174,7 +205,7 @@ async def login(
         )
         raise InvalidCredentials("The username or the password is wrong.")
     if device is not None:
-        await _register_device(db, device, user)
+        await _register_device(db, device, user, client=client)
     tokens, _ = await _issue_tokens(
         db,
         issuer,
@@ -244,7 +275,9 @@ async def refresh(
 
     user = await db.get(User, token.user_id)
     device = await db.get(Device, token.device_id) if token.device_id else None
-    if user is None or not user.active or (device is not None and device.revoked_at is not None):
+    if user is None or not user.active:
+        raise refused
+    if device is not None and (device.revoked_at is not None or device.registered_by != user.id):
         raise refused
     tokens, issued = await _issue_tokens(
         db,
@@ -263,8 +296,10 @@ async def refresh(
 
 
 async def logout(db: AsyncSession, *, principal: Principal) -> None:
-    """End the session: on a tablet every refresh token of that tablet, else this sign-in's."""
-    query = update(RefreshToken).where(RefreshToken.revoked_at.is_(None))
+    """End the caller's session: on a tablet all their sign-ins on it, else this sign-in."""
+    query = update(RefreshToken).where(
+        RefreshToken.user_id == principal.user_id, RefreshToken.revoked_at.is_(None)
+    )
     if principal.device_id is not None:
         query = query.where(RefreshToken.device_id == principal.device_id)
     else:

@@ -99,18 +99,31 @@ async def test_tablet_is_registered_at_login(client: AsyncClient, db: AsyncSessi
         "android 13",
         "1.4.0",
     )
-    assert stored.last_user_id == user.id
+    assert stored.registered_by == stored.last_user_id == user.id
 
 
-async def test_shared_tablet_remembers_its_last_user(client: AsyncClient, db: AsyncSession) -> None:
+async def test_shared_tablet_signs_each_user_in_with_a_device_id_of_their_own(
+    client: AsyncClient, db: AsyncSession
+) -> None:
     first = await make_user(db, Role.MONITOR)
     second = await make_user(db, Role.MONITOR)
-    device = device_payload()
+    device, seconds = device_payload(), device_payload()
     await sign_in(client, first, device=device)
-    await sign_in(client, second, device=device | {"app_version": "1.5.0"})
+    refused = await client.post(
+        "/auth/v1/login",
+        json={"username": second.username, "password": PASSWORD, "device": device},
+    )
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "auth.device_taken"
+    await sign_in(client, second, device=seconds)
+    await sign_in(client, first, device=device | {"app_version": "1.5.0"})
     stored = await db.get(Device, uuid.UUID(device["id"]), populate_existing=True)
     assert stored is not None
-    assert (stored.last_user_id, stored.app_version) == (second.id, "1.5.0")
+    assert (stored.registered_by, stored.last_user_id, stored.app_version) == (
+        first.id,
+        first.id,
+        "1.5.0",
+    )
 
 
 async def test_failed_logins_are_throttled_per_username(
