@@ -3,12 +3,12 @@ rehearsed field season, and the upkeep of evidence files."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 import click
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import open_database
+from backend.cli.common import database_url, in_transaction, load_settings
 
 
 @click.group()
@@ -28,20 +28,14 @@ def prune_attachments(days: int) -> None:
     """Remove attachments no record has mentioned for DAYS days, and abandoned uploads."""
     from backend.attachments import refs
     from backend.attachments.storage import open_store
-    from backend.cli import database_url, load_settings
 
     settings = load_settings()
 
-    async def prune(url: str) -> tuple[int, int]:
-        database = open_database(url)
-        try:
-            async with database.sessionmaker() as session, session.begin():
-                return await refs.prune(session, open_store(settings), days=days)
-        finally:
-            await database.dispose()
+    async def prune(db: AsyncSession) -> tuple[int, int]:
+        return await refs.prune(db, open_store(settings), days=days)
 
     with database_url(settings) as url:
-        removed, abandoned = asyncio.run(prune(url))
+        removed, abandoned = in_transaction(url, prune)
     click.echo(
         f"removed {removed} attachment(s) nothing has mentioned for {days} days "
         f"and {abandoned} piece(s) of abandoned uploads"
@@ -53,7 +47,6 @@ def contract() -> None:
     """Write mobile_contract/openapi.json and the wire types' JSON Schemas from the code."""
     from backend import contract as tablet_contract
     from backend.app import create_app
-    from backend.cli import load_settings
 
     written = tablet_contract.write(create_app(load_settings()))
     click.echo(f"wrote {written} files under {tablet_contract.FOLDER}")
@@ -71,7 +64,6 @@ def contract() -> None:
 def simulate(devices: int, days: int, seed: int, url: str | None) -> None:
     """Rehearse a field season: tablets offline, syncing, editing one plan; then check it all."""
     from backend import simulate as field_season
-    from backend.cli import load_settings
 
     settings = load_settings()
     summary = field_season.simulate(
@@ -85,3 +77,6 @@ def simulate(devices: int, days: int, seed: int, url: str | None) -> None:
     click.echo(field_season.report(summary))
     if summary.problems:
         sys.exit(1)
+
+
+COMMANDS = [attachments, contract, simulate]

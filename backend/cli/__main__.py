@@ -1,0 +1,7 @@
+"""`python -m backend.cli`: the same as `scorecard`."""
+
+import sys
+
+from backend.cli import main
+
+sys.exit(main())
