@@ -107,7 +107,7 @@ async def record(db: AsyncSession, written: Iterable[Written], device_id: uuid.U
         )
 
 
-def _author_holds() -> ColumnElement[bool]:
+def author_holds() -> ColumnElement[bool]:
     """The device that wrote the mention (an AttachmentRef row) has sent the file's bytes.
 
     A mention with no device was written by the server itself (the demo rounds) and counts for
@@ -154,7 +154,7 @@ async def unheld(
                 [(entity, rid) for entity, rid, *_ in items]
             ),
             AttachmentRef.device_id == device_id,
-            ~_author_holds(),
+            ~author_holds(),
         )
     )
     pending = {(rid, sha) for rid, sha in rows}
@@ -167,11 +167,11 @@ async def missing_for(db: AsyncSession, principal: Principal) -> list[str]:
     devices = (
         [principal.device_id]
         if principal.device_id is not None
-        else select(Device.id).where(Device.last_user_id == principal.user_id)
+        else select(Device.id).where(Device.registered_by == principal.user_id)
     )
     rows = await db.scalars(
         select(AttachmentRef.sha256)
-        .where(AttachmentRef.device_id.in_(devices), ~_author_holds())
+        .where(AttachmentRef.device_id.in_(devices), ~author_holds())
         .distinct()
         .order_by(AttachmentRef.sha256)
     )
@@ -199,7 +199,7 @@ async def visible(db: AsyncSession, principal: Principal, sha256: str) -> Attach
         AttachmentHolder.user_id == principal.user_id,
     )
     shown_by_record = exists().where(
-        AttachmentRef.sha256 == Attachment.sha256, _author_holds(), _evidence_seen(principal)
+        AttachmentRef.sha256 == Attachment.sha256, author_holds(), _evidence_seen(principal)
     )
     return await db.scalar(
         select(Attachment).where(Attachment.sha256 == sha256, or_(sent_by_caller, shown_by_record))

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Numeric,
     Select,
     Text,
+    and_,
     case,
     cast,
     column,
@@ -32,7 +33,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
-from backend.attachments.models import Attachment
+from backend.attachments import refs
+from backend.attachments.models import Attachment, AttachmentRef
 from backend.auth import access
 from backend.auth.policy import Principal
 from backend.cycles.models import Cycle
@@ -186,6 +188,16 @@ async def cycle_evidence(
         .join(answer, true())
         .join(listed, true())
         .join(Attachment, Attachment.sha256 == listed.c.sha256)
+        # a mention opens a file only when its author's tablet sent the bytes itself
+        .join(
+            AttachmentRef,
+            and_(
+                AttachmentRef.sha256 == listed.c.sha256,
+                AttachmentRef.entity == "submission",
+                AttachmentRef.record_id == Submission.id,
+                refs.author_holds(),
+            ),
+        )
         .where(
             Submission.cycle_id == cycle_id,
             Submission.deleted_at.is_(None),

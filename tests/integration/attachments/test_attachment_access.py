@@ -223,6 +223,13 @@ async def test_a_copied_hash_opens_nothing_until_its_bytes_are_sent(
     assert await check(attacker, sha(photo)) == {"stored": [], "missing": [sha(photo)]}
     await assert_as_if_absent(attacker, sha(photo))
     await assert_as_if_absent(their_coordinator, sha(photo))
+    # nor does their own round's scorecard list it, or inline its thumbnail in the page
+    card = f"/reports/v1/cycles/{own_field.cycle_id}/scorecard"
+    for tablet in (attacker, their_coordinator):
+        body = (await committed_client.get(card, headers=tablet.headers)).json()
+        assert all(sha(photo) not in i["evidence"] for i in body["indicators"])
+        page = await committed_client.get(f"{card}.html", headers=tablet.headers)
+        assert sha(photo) not in page.text
 
     # with the bytes in hand, the file is theirs too: kept once, sent by both
     again = await upload(attacker, photo)
