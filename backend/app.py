@@ -29,7 +29,7 @@ from backend.errors import EXCEPTION_HANDLERS
 from backend.facilities import routes as facility_routes
 from backend.logs import RequestContext
 from backend.meetings import routes as action_plan_routes
-from backend.openapi import document_problems
+from backend.openapi import document_problems, document_security
 from backend.reports import routes as report_routes
 from backend.scorecards import routes as template_routes
 from backend.settings import Settings
@@ -113,6 +113,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         metrics.watch_pool(database.engine)
     # Outermost layer, so that 404s and errors raised before routing carry a request id too.
     document_problems(app)
+    document_security(app)
     pushes = PushAdmission(app.asgi_handler, concurrency=settings.limits.push_concurrency)
     app.asgi_handler = RequestContext(AllowedHosts(pushes, settings.allowed_hosts))
     return app

@@ -1,5 +1,6 @@
-"""The OpenAPI document tells the truth about errors (every one is problem+json with a code)
-and about files (attachments are images or PDFs, not JSON).
+"""The OpenAPI document tells the truth about errors (every one is problem+json with a code),
+about files (attachments are images or PDFs, not JSON) and about who may call each operation
+(public, or a bearer token of the roles the route declares).
 
 Litestar documents a 400 of its own shape; the server answers RFC 9457 problems, and any
 operation may also answer 401, 403, 404, 413, 429 or 503. This rewrites the generated document
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from litestar import Litestar
 from litestar.openapi.spec import (
+    Components,
     OpenAPIFormat,
     OpenAPIMediaType,
     OpenAPIResponse,
@@ -17,8 +19,10 @@ from litestar.openapi.spec import (
     Operation,
     Reference,
     Schema,
+    SecurityScheme,
 )
 
+from backend.auth.policy import declared_access
 from backend.errors import PROBLEM_JSON
 
 PROBLEM = Schema(
@@ -98,3 +102,36 @@ def document_problems(app: Litestar) -> None:
                     content={kind: OpenAPIMediaType(schema=BINARY) for kind in FILES[route]},
                 )
             operation.responses = dict(sorted(responses.items()))
+
+
+BEARER = SecurityScheme(
+    type="http",
+    scheme="bearer",
+    bearer_format="JWT",
+    description="The access token from POST /auth/v1/login or /auth/v1/refresh (15 minutes).",
+)
+
+
+def document_security(app: Litestar) -> None:
+    """Each operation states its authorisation from the route's own access declaration."""
+    schema = app.openapi_schema
+    schema.components = schema.components or Components()
+    schema.components.security_schemes = {"bearer": BEARER}
+    paths = schema.paths or {}
+    for route in app.routes:
+        path = paths.get(route.path_format)
+        if path is None:
+            continue
+        for handler in getattr(route, "route_handlers", []):
+            access = declared_access(handler)
+            for method in handler.http_methods - {"OPTIONS"}:
+                operation: Operation | None = getattr(path, method.lower(), None)
+                if operation is None:
+                    continue
+                if access == "public":
+                    operation.security = []
+                    continue
+                operation.security = [{"bearer": []}]
+                roles = ", ".join(sorted(role.value for role in access))
+                summary = (operation.description or "").rstrip()
+                operation.description = f"{summary}\n\nRoles: {roles}.".lstrip()

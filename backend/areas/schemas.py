@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from backend.wire import Wire
 
 
@@ -20,3 +22,25 @@ class AreaPage(Wire):
     total: int
     limit: int
     offset: int
+
+
+class AreaRecord(Wire):
+    """An area as a tablet pulls it (entity `area`, its code as `id`)."""
+
+    code: str
+    level: str
+    parent_code: str | None
+    name_mn: str
+    name_en: str
+    aliases: list[str]
+
+    @classmethod
+    def of(cls, row: Any) -> AreaRecord:
+        return cls(
+            code=row.code,
+            level=row.level,
+            parent_code=row.parent_code,
+            name_mn=row.name_mn,
+            name_en=row.name_en,
+            aliases=list(row.aliases),
+        )

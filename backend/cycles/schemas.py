@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -93,3 +93,31 @@ class CampaignOut(Wire):
     id: uuid.UUID
     opened: list[uuid.UUID]
     skipped_open_already: list[uuid.UUID]
+
+
+class CycleRecord(Wire):
+    """A round as a tablet pulls it (entity `cycle`)."""
+
+    facility_id: uuid.UUID
+    template_version_id: uuid.UUID
+    label: str
+    phase: str
+    previous_cycle_id: uuid.UUID | None
+    planned_groups: list[PlannedGroup]
+    opened_at: datetime
+    closed_at: datetime | None
+    published_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Any) -> CycleRecord:
+        return cls(
+            facility_id=row.facility_id,
+            template_version_id=row.template_version_id,
+            label=row.label,
+            phase=row.phase,
+            previous_cycle_id=row.previous_cycle_id,
+            planned_groups=msgspec.convert(row.planned_groups, list[PlannedGroup]),
+            opened_at=row.opened_at,
+            closed_at=row.closed_at,
+            published_at=row.published_at,
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -61,3 +61,29 @@ class FacilityPage(Wire):
     total: int
     limit: int
     offset: int
+
+
+class FacilityRecord(Wire):
+    """A facility as a tablet pulls it (entity `facility`)."""
+
+    type: str
+    name_mn: str
+    name_en: str
+    area_code: str
+    registry_code: str | None
+    insurance_contracted: bool
+    latitude: float | None
+    longitude: float | None
+
+    @classmethod
+    def of(cls, row: Any) -> FacilityRecord:
+        return cls(
+            type=row.type,
+            name_mn=row.name_mn,
+            name_en=row.name_en,
+            area_code=row.area_code,
+            registry_code=row.registry_code,
+            insurance_contracted=row.insurance_contracted,
+            latitude=row.latitude,
+            longitude=row.longitude,
+        )

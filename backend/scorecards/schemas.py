@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
@@ -58,3 +58,23 @@ class MedicinePrice(Wire):
     """A new reference unit price for one tracer medicine."""
 
     reference_price_mnt: Annotated[int, msgspec.Meta(gt=0, le=100_000_000)]
+
+
+class TemplateVersionRecord(Wire):
+    """A published (or retired) template version as a tablet pulls it (`template_version`)."""
+
+    template_id: uuid.UUID
+    key: str
+    number: int
+    status: str
+    document: TemplateDocument
+
+    @classmethod
+    def of(cls, version: Any, key: str) -> TemplateVersionRecord:
+        return cls(
+            template_id=version.template_id,
+            key=key,
+            number=version.number,
+            status=version.status,
+            document=msgspec.convert(version.document, TemplateDocument),
+        )

@@ -18,15 +18,19 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
+from backend.areas.schemas import AreaRecord
 from backend.attachments.refs import evidence_of
 from backend.auth.policy import Principal
 from backend.cycles.models import Cycle
+from backend.cycles.schemas import CycleRecord
 from backend.facilities.models import Facility
+from backend.facilities.schemas import FacilityRecord
 from backend.pagination import PageTooLarge
 from backend.scorecards.models import Template, TemplateVersion
+from backend.scorecards.schemas import TemplateVersionRecord
 from backend.settings import Settings
 from backend.sync import cursor as cursors
-from backend.sync import records, scope
+from backend.sync import scope
 from backend.sync.models import Change, SyncEpoch, SyncMutation
 from backend.sync.push import check_device
 from backend.sync.records import KINDS
@@ -297,84 +301,29 @@ async def _load(
             out[(entity, row[0])] = (data, row[1], row[2] is not None)
         return out
     if entity == "area":
-        rows = await db.scalars(select(Area).where(Area.code.in_(ids)))
-        return {
-            ("area", row.code): (
-                {
-                    "code": row.code,
-                    "level": row.level,
-                    "parent_code": row.parent_code,
-                    "name_mn": row.name_mn,
-                    "name_en": row.name_en,
-                    "aliases": list(row.aliases),
-                },
-                None,
-                False,
-            )
-            for row in rows
-        }
+        areas = await db.scalars(select(Area).where(Area.code.in_(ids)))
+        return {("area", row.code): (AreaRecord.of(row), None, False) for row in areas}
     uuids = [uuid.UUID(i) for i in ids]
     if entity == "facility":
-        rows = await db.scalars(select(Facility).where(Facility.id.in_(uuids)))
+        facilities = await db.scalars(select(Facility).where(Facility.id.in_(uuids)))
         return {
-            ("facility", str(row.id)): (
-                records.canonical(
-                    {
-                        "type": row.type,
-                        "name_mn": row.name_mn,
-                        "name_en": row.name_en,
-                        "area_code": row.area_code,
-                        "registry_code": row.registry_code,
-                        "insurance_contracted": row.insurance_contracted,
-                        "latitude": row.latitude,
-                        "longitude": row.longitude,
-                    }
-                ),
-                None,
-                False,
-            )
-            for row in rows
+            ("facility", str(row.id)): (FacilityRecord.of(row), None, False) for row in facilities
         }
     if entity == "cycle":
-        rows = await db.scalars(select(Cycle).where(Cycle.id.in_(uuids)))
-        return {
-            ("cycle", str(row.id)): (
-                records.canonical(
-                    {
-                        "facility_id": row.facility_id,
-                        "template_version_id": row.template_version_id,
-                        "label": row.label,
-                        "phase": row.phase,
-                        "previous_cycle_id": row.previous_cycle_id,
-                        "planned_groups": row.planned_groups,
-                        "opened_at": row.opened_at,
-                        "closed_at": row.closed_at,
-                        "published_at": row.published_at,
-                    }
-                ),
-                None,
-                False,
-            )
-            for row in rows
-        }
+        cycles = await db.scalars(select(Cycle).where(Cycle.id.in_(uuids)))
+        return {("cycle", str(row.id)): (CycleRecord.of(row), None, False) for row in cycles}
     if entity == "template_version":
-        rows = await db.execute(
+        versions = await db.execute(
             select(TemplateVersion, Template.key)
             .join(Template, Template.id == TemplateVersion.template_id)
             .where(TemplateVersion.id.in_(uuids))
         )
         return {
             ("template_version", str(version.id)): (
-                {
-                    "template_id": str(version.template_id),
-                    "key": key,
-                    "number": version.number,
-                    "status": version.status,
-                    "document": version.document,
-                },
+                TemplateVersionRecord.of(version, key),
                 None,
                 False,
             )
-            for version, key in rows
+            for version, key in versions
         }
     return {}
