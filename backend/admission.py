@@ -16,7 +16,15 @@ import asyncio
 import secrets
 
 import msgspec
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Receive,
+    Scope,
+    Send,
+)
 
 from backend.errors import PROBLEM_JSON, Problem
 
@@ -61,7 +69,7 @@ class PushAdmission:
         self.slots = asyncio.Semaphore(concurrency)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] not in GATED_PATHS:
+        if scope["type"] != ScopeType.HTTP or scope["path"] not in GATED_PATHS:
             await self.app(scope, receive, send)
             return
         try:
@@ -92,10 +100,16 @@ async def _busy(scope: Scope, send: Send) -> None:
 
 async def _send_problem(send: Send, problem: Problem, extra: dict[str, str]) -> None:
     body = msgspec.json.encode(problem)
-    headers = [
+    headers: list[tuple[bytes, bytes]] = [
         (b"content-type", PROBLEM_JSON.encode()),
         (b"content-length", str(len(body)).encode()),
         *((name.encode(), value.encode()) for name, value in extra.items()),
     ]
-    await send({"type": "http.response.start", "status": problem.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": problem.status,
+        "headers": headers,
+    }
+    whole: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(start)
+    await send(whole)

@@ -13,8 +13,9 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.types import ControllerRouterHandler
 
-from backend import __version__
+from backend import __version__, entities  # noqa: F401 (registers the synced records)
 from backend.admission import AllowedHosts, PushAdmission
 from backend.areas import routes as area_routes
 from backend.attachments import routes as attachment_routes
@@ -38,7 +39,7 @@ from backend.system import metrics
 from backend.system.routes import health, ready
 from backend.users import routes as user_routes
 
-ROUTE_HANDLERS = [
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     health,
     ready,
     metrics.Metrics,
@@ -79,7 +80,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         },
         guards=[enforce_access],
         middleware=[metrics.middleware()],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]  # Litestar's map type is narrower than its handlers
         request_max_body_size=settings.limits.max_body_bytes,
         cors_config=CORSConfig(
             allow_origins=list(settings.cors_origins),

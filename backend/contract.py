@@ -4,6 +4,7 @@ every wire type, generated from the app and its msgspec types (`scorecard contra
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ def _dump(document: Any) -> str:
 
 
 def _wire_types(cls: type = Wire) -> Iterator[type[Wire]]:
+    sub: type[Wire]
     for sub in cls.__subclasses__():
         yield sub
         yield from _wire_types(sub)
@@ -32,8 +34,10 @@ def documents(app: Litestar) -> dict[str, str]:
     """Relative path under mobile_contract/ → file text, for everything generated."""
     out = {"openapi.json": _dump(app.openapi_schema.to_schema())}
     for wire_type in _wire_types():
-        # backend.sync.records.SubmissionCreate → schemas/sync/SubmissionCreate.json
-        area = wire_type.__module__.split(".")[1]
+        # backend.sync.schemas.PushIn → schemas/sync/PushIn.json; a module may name its area
+        # itself (CONTRACT_AREA), so that a type keeps its published path when it moves
+        module = sys.modules[wire_type.__module__]
+        area = getattr(module, "CONTRACT_AREA", None) or wire_type.__module__.split(".")[1]
         schema = msgspec.json.schema(wire_type)
         schema = {"$schema": JSON_SCHEMA, "title": wire_type.__name__, **schema}
         out[f"schemas/{area}/{wire_type.__name__}.json"] = _dump(schema)

@@ -98,14 +98,13 @@ async def upsert_changed(
 
     Unchanged rows are left alone, so importing the same file twice writes nothing.
     """
-    statement = insert(model).values(rows)
-    statement = statement.on_conflict_do_update(
+    proposed = insert(model).values(rows)
+    statement = proposed.on_conflict_do_update(
         index_elements=[key],
-        set_={column: statement.excluded[column] for column in columns}
-        | {"updated_at": func.now()},
+        set_={column: proposed.excluded[column] for column in columns} | {"updated_at": func.now()},
         where=or_(
             *(
-                getattr(model, column).is_distinct_from(statement.excluded[column])
+                getattr(model, column).is_distinct_from(proposed.excluded[column])
                 for column in columns
             )
         ),

@@ -299,17 +299,18 @@ async def seed(db: AsyncSession, *, password: str, store: Store | None = None) -
             report.append(f"  {username:<17} {role.value:<12} password: {password}")
         else:
             report.append(f"  {username:<17} {role.value:<12} (already there, unchanged)")
-    people = {
+    found = {
         role: await db.scalar(select(User.id).where(User.username == f"demo_{role}"))
         for role in ("coordinator", "facilitator", "monitor", "provider")
     }
-    if all(people.values()):
+    people = {role: user_id for role, user_id in found.items() if user_id is not None}
+    if len(people) == len(found):
         boards = (
-            await demo_evidence.store_boards(db, store, people["monitor"])  # type: ignore[arg-type]
+            await demo_evidence.store_boards(db, store, people["monitor"])
             if store is not None
             else {}
         )
-        opened = await _seed_cycles(db, people, boards)  # type: ignore[arg-type]
+        opened = await _seed_cycles(db, people, boards)
         if opened:
             report.insert(
                 1,

@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from backend.settings import asyncpg_url
 
@@ -31,7 +32,7 @@ class EmbeddedPostgres:
 
     def __init__(self, pgdata: Path) -> None:
         self.pgdata = pgdata.resolve()
-        self._server = None
+        self._server: Any = None  # a pgserver.PostgresServer once started
 
     def start(self) -> str:
         """Start (or join) the server and return an asyncpg URL for its `postgres` database."""

@@ -104,8 +104,8 @@ def split_msgspec_error(error: Exception) -> tuple[str, str]:
 
 
 def problem_response(
-    request: Request | None, problem: Problem, headers: dict[str, str]
-) -> Response:
+    request: Request[Any, Any, Any] | None, problem: Problem, headers: dict[str, str]
+) -> Response[Any]:
     if request is not None:
         problem.request_id = request.scope.get("state", {}).get("request_id")
     return Response(
@@ -138,14 +138,14 @@ def _validation_errors(exc: ValidationException) -> list[FieldError]:
     return errors
 
 
-def handle_domain_error(request: Request, exc: DomainError) -> Response:
+def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     problem = _problem(
         exc.status, exc.code, exc.title, exc.detail, field=exc.field, errors=exc.errors
     )
     return problem_response(request, problem, exc.headers)
 
 
-def handle_http_exception(request: Request, exc: HTTPException) -> Response:
+def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     if status >= 500:
         return handle_unexpected(request, exc)
@@ -186,7 +186,7 @@ def _malformed_body(exc: Exception) -> bool:
     )
 
 
-def handle_unexpected(request: Request, exc: Exception) -> Response:
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if _malformed_body(exc):
         problem = _problem(
             400,
@@ -206,7 +206,7 @@ def handle_unexpected(request: Request, exc: Exception) -> Response:
         return problem_response(request, problem, {"Retry-After": "5"})
     if isinstance(exc, DBAPIError) and str(getattr(exc.orig, "sqlstate", "")).startswith("22"):
         # a data exception: a NUL character, a number or date out of PostgreSQL's range
-        log.info("value refused by the database", sqlstate=exc.orig.sqlstate)  # type: ignore[union-attr]
+        log.info("value refused by the database", sqlstate=getattr(exc.orig, "sqlstate", None))
         problem = _problem(
             400,
             "request.invalid",

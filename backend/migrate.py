@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,7 @@ def check(database_url: str) -> None:
 
 
 async def current_revision(connection: AsyncConnection) -> str | None:
-    def read(sync_connection) -> str | None:  # type: ignore[no-untyped-def]
+    def read(sync_connection: Connection) -> str | None:
         return MigrationContext.configure(sync_connection).get_current_revision()
 
     return await connection.run_sync(read)

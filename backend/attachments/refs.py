@@ -223,4 +223,4 @@ async def prune(db: AsyncSession, store: Store, *, days: int) -> tuple[int, int]
     if unmentioned:
         await db.execute(delete(Attachment).where(Attachment.sha256.in_(unmentioned)))
     abandoned = await db.execute(delete(AttachmentPart).where(AttachmentPart.created_at < cutoff))
-    return len(unmentioned), abandoned.rowcount  # type: ignore[attr-defined]
+    return len(unmentioned), int(getattr(abandoned, "rowcount", 0))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request, Response, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
@@ -19,7 +21,7 @@ PRIVATE = {"Cache-Control": "private, max-age=86400", "X-Content-Type-Options": 
 
 @put("/sync/v1/attachments/{sha256:str}", opt=SYNCERS, tags=["attachments"])
 async def upload(
-    request: Request,
+    request: Request[Any, Any, Any],
     db: DbSession,
     state: State,
     principal: CurrentPrincipal,

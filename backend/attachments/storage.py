@@ -80,7 +80,8 @@ class BucketStore:
                 answer = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
             except self.client.exceptions.NoSuchKey:
                 return None
-            return answer["Body"].read()
+            body: bytes = answer["Body"].read()
+            return body
 
         return await anyio.to_thread.run_sync(read)
 

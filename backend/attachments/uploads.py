@@ -106,10 +106,12 @@ async def receive(
     content_range: str | None,
     limit: int,
 ) -> tuple[UploadOut, bool]:
-    """Take one piece (or the whole file); True when this call stored the attachment.
+    """Take one piece (or the whole file); True when this call completed this device's upload.
 
     A file someone else sent before is received all the same: only the bytes prove that this
-    device has them, and the file is deduplicated once they have arrived."""
+    device has them, and the file is deduplicated once they have arrived. The answer is the
+    same whether or not anyone else sent those bytes (201), so an upload tells nobody whether
+    a file is on the server."""
     check_name(sha256)
     device_id = _device(principal)
     held = await _held(db, device_id, sha256)
@@ -152,7 +154,7 @@ async def receive(
     stored = await db.get(Attachment, sha256)
     if stored is not None:  # the same bytes from another device: kept once, held by both
         await hold(db, sha256, user_id=principal.user_id, device_id=device_id)
-        return UploadOut(sha256, True, len(raw), len(raw), stored.media_type), False
+        return UploadOut(sha256, True, len(raw), len(raw), stored.media_type), True
     cleaned = await keep(db, store, sha256, raw, uploaded_by=principal.user_id, device_id=device_id)
     return UploadOut(sha256, True, len(raw), len(raw), cleaned.media_type), True
 

@@ -40,9 +40,10 @@ def is_outsider(principal: Principal) -> bool:
 
 def facility_visible(principal: Principal, facility_id: Any) -> ColumnElement[bool]:
     """The facility (by an id column) is in the caller's scope."""
-    return facility_id.in_(
+    visible: ColumnElement[bool] = facility_id.in_(
         select(Facility.id).where(facility_in_scope(principal, Facility.id, Facility.area_code))
     )
+    return visible
 
 
 def round_visible(principal: Principal) -> ColumnElement[bool]:
@@ -58,7 +59,8 @@ def round_visible(principal: Principal) -> ColumnElement[bool]:
 
 def cycle_visible(principal: Principal, cycle_id: Any) -> ColumnElement[bool]:
     """The cycle (by an id column) is one the caller may see."""
-    return cycle_id.in_(select(Cycle.id).where(round_visible(principal)))
+    visible: ColumnElement[bool] = cycle_id.in_(select(Cycle.id).where(round_visible(principal)))
+    return visible
 
 
 def submission_visible(principal: Principal) -> ColumnElement[bool]:

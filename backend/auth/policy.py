@@ -14,12 +14,16 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
+from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from backend.areas.models import Area
 from backend.auth.models import Role
 from backend.errors import DomainError
+
+# any connection, whatever its user, auth, state and handler types
+Connection = ASGIConnection[Any, Any, Any, Any]
 
 ACCESS = "access"
 PUBLIC: dict[str, Any] = {ACCESS: "public"}
@@ -68,7 +72,7 @@ def declared_access(handler: BaseRouteHandler) -> Any:
     return handler.opt.get(ACCESS)
 
 
-async def enforce_access(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def enforce_access(connection: Connection, handler: BaseRouteHandler) -> None:
     """App-wide guard: authenticate unless the route is public, then check the role."""
     access = declared_access(handler)
     if access == "public" or (access is None and _always_public(connection)):
@@ -83,14 +87,16 @@ async def enforce_access(connection: ASGIConnection, handler: BaseRouteHandler) 
     connection.scope["state"]["principal"] = principal
 
 
-def _always_public(connection: ASGIConnection) -> bool:
+def _always_public(connection: Connection) -> bool:
     """The API documentation, and the OPTIONS answers Litestar makes for every path."""
-    return connection.url.path.startswith(DOCS_PREFIX) or connection.scope["method"] == "OPTIONS"
+    return connection.url.path.startswith(DOCS_PREFIX) or (
+        connection.scope["type"] == ScopeType.HTTP and connection.scope["method"] == "OPTIONS"
+    )
 
 
-def provide_principal(request: ASGIConnection) -> Principal:
+def provide_principal(request: Connection) -> Principal:
     principal = request.scope["state"].get("principal")
-    if principal is None:
+    if not isinstance(principal, Principal):
         raise Unauthenticated()
     return principal
 
@@ -99,7 +105,7 @@ def provide_principal(request: ASGIConnection) -> Principal:
 CurrentPrincipal = NamedDependency[Principal]
 
 
-def areas_within(principal: Principal) -> Select[tuple[str]]:
+def areas_within(principal: Principal) -> Select[Any]:
     """Codes of every area inside the principal's areas (themselves included)."""
     return select(Area.code).where(Area.lineage.overlap(list(principal.area_codes)))
 

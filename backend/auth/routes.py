@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import State
@@ -22,12 +23,14 @@ def _refresh_lifetime(state: State) -> timedelta:
     return timedelta(days=settings.refresh_token_days)
 
 
-def _client(request: Request) -> str | None:
+def _client(request: Request[Any, Any, Any]) -> str | None:
     return request.client.host if request.client else None
 
 
 @post("/auth/v1/login", opt=PUBLIC, tags=["auth"], status_code=200)
-async def login(db: DbSession, state: State, request: Request, data: JSONBody[LoginIn]) -> TokenOut:
+async def login(
+    db: DbSession, state: State, request: Request[Any, Any, Any], data: JSONBody[LoginIn]
+) -> TokenOut:
     """Sign in with username and password; a tablet signs in with a device id of its user's own.
 
     The first sign-in with a device id registers it to that user; another user signing in with
@@ -45,7 +48,7 @@ async def login(db: DbSession, state: State, request: Request, data: JSONBody[Lo
 
 @post("/auth/v1/refresh", opt=PUBLIC, tags=["auth"], status_code=200)
 async def refresh(
-    db: DbSession, state: State, request: Request, data: JSONBody[RefreshIn]
+    db: DbSession, state: State, request: Request[Any, Any, Any], data: JSONBody[RefreshIn]
 ) -> TokenOut:
     """Spend a refresh token for a new pair. A spent token used again revokes the whole sign-in
     (except a retry within 60 seconds, which is taken for a lost response)."""

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
 from backend.auth import audit
-from backend.auth.models import Device, RefreshToken, User, UserArea, UserFacility
+from backend.auth.models import AuditEvent, Device, RefreshToken, User, UserArea, UserFacility
 from backend.auth.passwords import verify_password
 from backend.auth.policy import Principal
 from backend.auth.schemas import (
@@ -75,16 +75,18 @@ def user_out(user: User) -> UserOut:
     )
 
 
-async def _failures_since(db: AsyncSession, since: datetime, *, username: str, client: str | None):
+async def _failures_since(
+    db: AsyncSession, since: datetime, *, username: str, client: str | None
+) -> tuple[int, int]:
     by_user = select(func.count()).where(
-        audit.AuditEvent.kind == audit.LOGIN_FAILED,
-        audit.AuditEvent.at >= since,
-        func.lower(audit.AuditEvent.username) == username.lower(),
+        AuditEvent.kind == audit.LOGIN_FAILED,
+        AuditEvent.at >= since,
+        func.lower(AuditEvent.username) == username.lower(),
     )
     by_client = select(func.count()).where(
-        audit.AuditEvent.kind == audit.LOGIN_FAILED,
-        audit.AuditEvent.at >= since,
-        audit.AuditEvent.client == client,
+        AuditEvent.kind == audit.LOGIN_FAILED,
+        AuditEvent.at >= since,
+        AuditEvent.client == client,
     )
     return (await db.scalar(by_user) or 0), (await db.scalar(by_client) or 0) if client else 0
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from litestar.connection import ASGIConnection
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, false, func, select
 
 from backend.auth.models import Device, RefreshToken, Role, User, UserArea, UserFacility
-from backend.auth.policy import Principal, Unauthenticated
+from backend.auth.policy import Connection, Principal, Unauthenticated
 from backend.auth.tokens import InvalidToken, TokenIssuer
 from backend.db import Database
 
 
-def bearer_token(connection: ASGIConnection) -> str:
+def bearer_token(connection: Connection) -> str:
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -19,7 +18,7 @@ def bearer_token(connection: ASGIConnection) -> str:
     return token.strip()
 
 
-async def authenticate(connection: ASGIConnection) -> Principal:
+async def authenticate(connection: Connection) -> Principal:
     """Verify the token, then that its user is active, its device not revoked, its session live."""
     issuer: TokenIssuer = connection.app.state.tokens
     try:
@@ -48,7 +47,7 @@ async def authenticate(connection: ASGIConnection) -> Principal:
             .scalar_subquery()
         ),
         session_live,
-        device_revoked if device_revoked is not None else select(False).scalar_subquery(),
+        device_revoked if device_revoked is not None else select(false()).scalar_subquery(),
     ).where(User.id == claims.user_id)
 
     database: Database = connection.app.state.database

@@ -92,12 +92,12 @@ def import_group() -> None:
 
 def _run_import(kind: str, path: Path, skip_bad_rows: bool) -> None:
     from backend.areas.importer import import_areas
-    from backend.csvfiles import CsvFormatError
+    from backend.csvfiles import CsvFormatError, ImportReport
     from backend.facilities.importer import import_facilities
 
     importer = {"areas": import_areas, "facilities": import_facilities}[kind]
 
-    async def run(db: AsyncSession):  # type: ignore[no-untyped-def]
+    async def run(db: AsyncSession) -> ImportReport:
         return await importer(db, path, skip_bad_rows=skip_bad_rows)
 
     with database_url(load_settings()) as url:

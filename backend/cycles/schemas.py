@@ -12,7 +12,7 @@ from backend.cycles.phases import PHASES
 from backend.facilities.schemas import FacilityType
 from backend.wire import Wire
 
-Phase = Literal[PHASES]  # type: ignore[valid-type]
+Phase = Literal[PHASES]  # type: ignore[valid-type]  # the phases are listed once, in phases.py
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 GroupType = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 

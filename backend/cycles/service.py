@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
@@ -67,7 +67,7 @@ def cycle_out(cycle: Cycle) -> CycleOut:
     )
 
 
-def _in_scope(principal: Principal):  # type: ignore[no-untyped-def]
+def _in_scope(principal: Principal) -> ColumnElement[bool]:
     """Cycles are seen through their facility; viewers see published ones only."""
     return access.round_visible(principal)
 

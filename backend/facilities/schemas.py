@@ -10,7 +10,7 @@ import msgspec
 from backend.facilities.models import FACILITY_TYPES
 from backend.wire import Wire
 
-FacilityType = Literal[FACILITY_TYPES]  # type: ignore[valid-type]
+FacilityType = Literal[FACILITY_TYPES]  # type: ignore[valid-type]  # listed once, in models.py
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 RegistryCode = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 # Mongolia's bounding box, so a swapped latitude and longitude is caught

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import msgspec
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
@@ -43,7 +43,7 @@ def facility_out(facility: Facility) -> FacilityOut:
     )
 
 
-def in_scope(principal: Principal):  # type: ignore[no-untyped-def]
+def in_scope(principal: Principal) -> ColumnElement[bool]:
     return facility_in_scope(principal, Facility.id, Facility.area_code)
 
 

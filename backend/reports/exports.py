@@ -85,6 +85,6 @@ def to_xlsx(card: ScorecardOut) -> bytes:
     return buffer.getvalue()
 
 
-def _cells(row: list) -> list:
+def _cells(row: list[Any]) -> list[Any]:
     """Control characters (a pasted form feed in a facility name) are not allowed in XLSX."""
     return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]

@@ -134,8 +134,10 @@ async def render(
     for indicator in card.indicators:
         low, high = indicator.scale_min, indicator.scale_max
         community = indicator.community.mean if indicator.community else None
-        community_pct = _share(community, low, high) if low is not None else None
-        provider_pct = _share(indicator.provider_mean, low, high) if low is not None else None
+        community_pct = provider_pct = None
+        if low is not None and high is not None:
+            community_pct = _share(community, low, high)
+            provider_pct = _share(indicator.provider_mean, low, high)
         rows.append(
             Row(
                 indicator=indicator,

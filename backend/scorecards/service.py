@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -137,7 +137,7 @@ def version_out(version: TemplateVersion) -> VersionOut:
     )
 
 
-def _visible(principal: Principal):  # type: ignore[no-untyped-def]
+def _visible(principal: Principal) -> ColumnElement[bool]:
     """Drafts are work in progress of the people who edit templates; others see published ones."""
     if principal.role in EDITORS:
         return TemplateVersion.id.is_not(None)
@@ -201,7 +201,8 @@ async def published_version(db: AsyncSession, version_id: uuid.UUID) -> Template
 
 
 def _as_json(document: TemplateDocument) -> dict[str, Any]:
-    return msgspec.to_builtins(document)
+    built: dict[str, Any] = msgspec.to_builtins(document)
+    return built
 
 
 async def _add_version(

@@ -192,7 +192,7 @@ def _one_medicine(value: Any, field: str) -> list[FieldError]:
         else:
             errors += _bounded(value[name], f"{field}.{name}", 0, days)
     short, long = value.get("stockout_days_30"), value.get("stockout_days_90")
-    if _is_int(short) and _is_int(long) and short > long:
+    if isinstance(short, int) and isinstance(long, int) and _is_int(short) and short > long:
         errors += _error(
             f"{field}.stockout_days_90", OUT_OF_RANGE, "fewer stock-out days in 90 than in 30"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -117,7 +118,12 @@ async def make_people(
 
 
 def new_device(
-    number: int, person: Person, base_url: str, rng: random.Random, loss: float, now: Any
+    number: int,
+    person: Person,
+    base_url: str,
+    rng: random.Random,
+    loss: float,
+    now: Callable[[], datetime],
 ) -> Device:
     device_rng = random.Random(rng.getrandbits(64))
     link = LossyLink(device_rng, loss)

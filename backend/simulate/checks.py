@@ -26,7 +26,7 @@ class Sent:
 
     @property
     def outcome(self) -> str:
-        return self.result.get("original_status") or self.result["status"]
+        return str(self.result.get("original_status") or self.result["status"])
 
 
 @dataclass
@@ -39,7 +39,9 @@ class Acknowledged:
     rejected: list[Sent] = field(default_factory=list)
     clock_flagged: int = 0
 
-    def record(self, device_id: str, mutations: list[dict[str, Any]], results: list) -> None:
+    def record(
+        self, device_id: str, mutations: list[dict[str, Any]], results: list[dict[str, Any]]
+    ) -> None:
         by_id = {m["mutation_id"]: m for m in mutations}
         for result in results:
             sent = Sent(device_id, by_id[result["mutation_id"]], result)

@@ -97,7 +97,10 @@ def _correct_submission(device: Device, ledger: Ledger) -> None:
     found = _open_round(device)
     if record_id is None or found is None:
         return
-    answers = store.view("submission", record_id)["answers"]  # type: ignore[index]
+    shown = store.view("submission", record_id)
+    if shown is None:
+        return
+    answers = shown["answers"]
     respondent = store.server[("submission", record_id)].data["respondent"]
     fresh = answers_for(found[2], respondent, device.rng, device.rng.random(), REASONS[0])
     key = device.rng.choice(sorted(answers))
@@ -179,7 +182,7 @@ def _work_on_plan(device: Device, day: date, ledger: Ledger) -> None:
         status = rng.choice(("in_progress", "blocked", "done"))
         device.tablet.update("action_item", item_id, {"status": status})
     elif what == "venue":
-        meeting_id = store.view("action_item", item_id)["meeting_id"]  # type: ignore[index]
+        meeting_id = (store.view("action_item", item_id) or {}).get("meeting_id")
         if meeting_id and store.view("interface_meeting", meeting_id) is not None:
             device.tablet.update("interface_meeting", meeting_id, {"venue": rng.choice(VENUES)})
     else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get, post
@@ -37,7 +37,7 @@ SYNCERS = allow(Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR, Role.MONITOR, Ro
 RESOLVERS = allow(Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR)
 
 
-async def check_protocol(request: Request) -> None:
+async def check_protocol(request: Request[Any, Any, Any]) -> None:
     """Answer 426 before the body is decoded as version 1, whatever shape a newer one has."""
     try:
         protocol = msgspec.json.decode(await request.body(), type=Protocol).protocol
