@@ -100,7 +100,8 @@ def make(settings: Settings, url: str, archive: Path) -> Contents:
 async def _revision(url: str) -> str | None:
     connection = await asyncpg.connect(_dsn(url))
     try:
-        return await connection.fetchval("SELECT version_num FROM alembic_version")
+        revision: str | None = await connection.fetchval("SELECT version_num FROM alembic_version")
+        return revision
     finally:
         await connection.close()
 

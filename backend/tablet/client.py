@@ -135,10 +135,10 @@ class TabletClient:
 
     def create(self, entity: str, data: dict[str, Any], record_id: uuid.UUID | None = None) -> str:
         """Make a record on the tablet; it is sent at the next push."""
-        record_id = str(record_id or uuid.uuid4())
-        self.outbox.add(entity, "create", record_id, data, None, None, self.clock())
-        self.store.edit(entity, record_id, data)
-        return record_id
+        made = str(record_id or uuid.uuid4())
+        self.outbox.add(entity, "create", made, data, None, None, self.clock())
+        self.store.edit(entity, made, data)
+        return made
 
     def update(self, entity: str, record_id: str, changes: dict[str, Any]) -> None:
         """Change fields of a record as the tablet shows it; the base is what it last pulled."""
@@ -216,7 +216,10 @@ class TabletClient:
 
     async def resolve(self, conflict_id: str, choice: str, value: Any = None) -> dict[str, Any]:
         body = {"choice": choice, "value": value}
-        return await self._send("POST", f"/sync/v1/conflicts/{conflict_id}/resolve", body)
+        resolved: dict[str, Any] = await self._send(
+            "POST", f"/sync/v1/conflicts/{conflict_id}/resolve", body
+        )
+        return resolved
 
     # transport --------------------------------------------------------------------------------
 
