@@ -26,9 +26,10 @@ from litestar.types import (
     Send,
 )
 
-from backend.errors import PROBLEM_JSON, Problem
+from backend.errors import PROBLEM_JSON, UNAVAILABLE, Problem, declare
 
 GATED_PATHS = frozenset({"/sync/v1/push"})
+BAD_HOST = declare("request.bad_host", 400)
 WAIT_SECONDS = 0.25
 RETRY_AFTER_SECONDS = (1, 6)  # drawn from this range, so returning tablets spread out
 
@@ -55,7 +56,7 @@ class AllowedHosts:
             type="urn:scorecard:problem:request.bad_host",
             title="Unknown host",
             status=400,
-            code="request.bad_host",
+            code=BAD_HOST,
             detail="This server does not answer for that host name.",
             field="Host",
             request_id=scope.get("state", {}).get("request_id"),
@@ -91,7 +92,7 @@ async def _busy(scope: Scope, send: Send) -> None:
         type="urn:scorecard:problem:server.unavailable",
         title="Service temporarily unavailable",
         status=503,
-        code="server.unavailable",
+        code=UNAVAILABLE,
         detail=f"Many tablets are syncing; nothing was stored. Retry in {retry_after} seconds.",
         request_id=scope.get("state", {}).get("request_id"),
     )

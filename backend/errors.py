@@ -40,6 +40,20 @@ class Problem(msgspec.Struct, omit_defaults=True):
     request_id: str | None = None
 
 
+# Every code the server answers with, and its status. Each is declared once, beside the rule
+# that raises it (a DomainError subclass, or `declare`); mobile_contract/README.md lists them
+# all, and a test holds the two together.
+CODES: dict[str, int] = {}
+
+
+def declare(code: str, status: int) -> str:
+    """Declare a code the server answers with; one code never has two statuses."""
+    known = CODES.setdefault(code, status)
+    if known != status:
+        raise RuntimeError(f"{code} is declared with status {known} and {status}")
+    return code
+
+
 class DomainError(Exception):
     """An error the product explains to its caller; subclasses fix `code` and `status`."""
 
@@ -48,6 +62,11 @@ class DomainError(Exception):
     title: ClassVar[str] = "Request could not be completed"
     # True for refusals whose writes must stand, e.g. the audit row of a failed login
     keeps_writes: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" in cls.__dict__:
+            declare(cls.code, cls.status)
 
     def __init__(
         self,
@@ -73,22 +92,28 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
-    code, status, title = "conflict", 409, "Conflict with the stored state"
+    """Base of refusals that contradict what is stored; each subclass names its code."""
+
+    status, title = 409, "Conflict with the stored state"
 
 
+SERVER_ERROR = declare("server.error", 500)
+MALFORMED = declare("request.malformed", 400)
+UNAVAILABLE = declare("server.unavailable", 503)
 # Framework exceptions keep Litestar's status; these are the codes clients see for them.
 _HTTP_CODES: dict[int, tuple[str, str]] = {
-    400: ("request.malformed", "Malformed request"),
-    401: ("auth.unauthenticated", "Authentication required"),
-    403: ("auth.forbidden", "Not allowed"),
-    404: ("not_found", "Not found"),
-    405: ("request.method_not_allowed", "Method not allowed"),
-    413: ("request.too_large", "Request body too large"),
-    415: ("request.unsupported_media_type", "Unsupported media type"),
-    426: ("protocol.unsupported", "Upgrade required"),
-    429: ("request.throttled", "Too many requests"),
-    503: ("server.unavailable", "Service temporarily unavailable"),
+    400: (MALFORMED, "Malformed request"),
+    401: (declare("auth.unauthenticated", 401), "Authentication required"),
+    403: (declare("auth.forbidden", 403), "Not allowed"),
+    404: (declare("not_found", 404), "Not found"),
+    405: (declare("request.method_not_allowed", 405), "Method not allowed"),
+    413: (declare("request.too_large", 413), "Request body too large"),
+    415: (declare("request.unsupported_media_type", 415), "Unsupported media type"),
+    426: (declare("protocol.unsupported", 426), "Upgrade required"),
+    429: (declare("request.throttled", 429), "Too many requests"),
+    503: (UNAVAILABLE, "Service temporarily unavailable"),
 }
+OTHER_STATUS = declare("request.error", 400)  # a framework refusal with a status not above
 
 # msgspec ends its messages with " - at `$.a.b`", or " - at `key` in `$.a`" for a mapping's key
 _MSGSPEC_PATH = re.compile(r" - at (?:`key` in )?`\$(?P<path>[^`]*)`$")
@@ -149,10 +174,10 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     status = exc.status_code
     if status >= 500:
         return handle_unexpected(request, exc)
-    code, title = _HTTP_CODES.get(status, ("request.error", "Request failed"))
+    code, title = _HTTP_CODES.get(status, (OTHER_STATUS, "Request failed"))
     errors: list[FieldError] | None = None
     if isinstance(exc, ValidationException):
-        code, title = "request.invalid", "Invalid input"
+        code, title = InvalidInput.code, "Invalid input"
         errors = _validation_errors(exc) or None
     detail = exc.detail if exc.detail and exc.detail != title else None
     if errors and detail and _MSGSPEC_PATH.search(detail):
@@ -190,7 +215,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     if _malformed_body(exc):
         problem = _problem(
             400,
-            "request.malformed",
+            MALFORMED,
             "Malformed request",
             "The body is not valid JSON (invalid UTF-8, or nested too deep); nothing was stored.",
         )
@@ -199,7 +224,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
         log.warning("database unavailable", error=type(exc).__name__)
         problem = _problem(
             503,
-            "server.unavailable",
+            UNAVAILABLE,
             "Service temporarily unavailable",
             "The database is not reachable; nothing was stored. Retry later.",
         )
@@ -209,7 +234,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
         log.info("value refused by the database", sqlstate=getattr(exc.orig, "sqlstate", None))
         problem = _problem(
             400,
-            "request.invalid",
+            InvalidInput.code,
             "Invalid input",
             "A value in the request cannot be stored (a NUL character, or a number or date "
             "out of range); nothing was stored.",
@@ -218,7 +243,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     log.exception("unhandled error", path=request.url.path)
     problem = _problem(
         HTTP_500_INTERNAL_SERVER_ERROR,
-        "server.error",
+        SERVER_ERROR,
         "Internal server error",
         "The server failed to process the request; nothing was stored.",
     )

@@ -9,6 +9,9 @@ once, when the app is built.
 
 from __future__ import annotations
 
+from typing import Any
+
+import msgspec
 from litestar import Litestar
 from litestar.openapi.spec import (
     Components,
@@ -23,33 +26,37 @@ from litestar.openapi.spec import (
 )
 
 from backend.auth.policy import declared_access
-from backend.errors import PROBLEM_JSON
+from backend.errors import PROBLEM_JSON, Problem
 
-PROBLEM = Schema(
-    type=OpenAPIType.OBJECT,
-    description="RFC 9457 problem details; branch on `code` (mobile_contract/README.md).",
-    required=["type", "title", "status", "code"],
-    properties={
-        "type": Schema(type=OpenAPIType.STRING),
-        "title": Schema(type=OpenAPIType.STRING),
-        "status": Schema(type=OpenAPIType.INTEGER),
-        "code": Schema(type=OpenAPIType.STRING),
-        "detail": Schema(type=OpenAPIType.STRING),
-        "field": Schema(type=OpenAPIType.STRING),
-        "errors": Schema(
-            type=OpenAPIType.ARRAY,
-            items=Schema(
-                type=OpenAPIType.OBJECT,
-                properties={
-                    "field": Schema(type=[OpenAPIType.STRING, OpenAPIType.NULL]),
-                    "message": Schema(type=OpenAPIType.STRING),
-                    "code": Schema(type=[OpenAPIType.STRING, OpenAPIType.NULL]),
-                },
-            ),
-        ),
-        "request_id": Schema(type=OpenAPIType.STRING),
-    },
+
+def _from_json_schema(document: dict[str, Any]) -> Schema | Reference:
+    """A JSON Schema (as msgspec writes it for a wire type) as an OpenAPI schema object."""
+    if "$ref" in document:
+        return Reference(ref=document["$ref"])
+    return Schema(
+        type=OpenAPIType(document["type"]) if "type" in document else None,
+        title=document.get("title"),
+        description=document.get("description"),
+        properties={name: _from_json_schema(sub) for name, sub in document["properties"].items()}
+        if "properties" in document
+        else None,
+        required=document.get("required"),
+        items=_from_json_schema(document["items"]) if "items" in document else None,
+        any_of=[_from_json_schema(sub) for sub in document["anyOf"]]
+        if "anyOf" in document
+        else None,
+    )
+
+
+# the Problem schema and what it refers to, generated from the type the server answers with
+_, _PROBLEM_DEFS = msgspec.json.schema_components(
+    [Problem], ref_template="#/components/schemas/{name}"
 )
+PROBLEM_SCHEMAS = {
+    name: schema
+    for name, document in _PROBLEM_DEFS.items()
+    if isinstance(schema := _from_json_schema(document), Schema)
+}
 ERRORS = {
     "400": "Invalid input: `field` and `errors` say where",
     "401": "Not signed in, or the access token expired",
@@ -84,7 +91,7 @@ FILES = {
 def document_problems(app: Litestar) -> None:
     schema = app.openapi_schema
     assert schema.components is not None
-    schema.components.schemas = {**(schema.components.schemas or {}), "Problem": PROBLEM}
+    schema.components.schemas = {**(schema.components.schemas or {}), **PROBLEM_SCHEMAS}
     for route, path in (schema.paths or {}).items():
         for name in ("get", "put", "post", "delete", "patch"):
             operation: Operation | None = getattr(path, name)

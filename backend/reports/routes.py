@@ -58,7 +58,7 @@ def _download(content: bytes, media_type: str, name: str) -> Response[bytes]:
     )
 
 
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"  # Litestar adds "; charset=utf-8" to text types
 
 
 @get(

@@ -41,6 +41,7 @@ async def test_the_providers_csv_holds_no_trace_of_a_small_group(
         f"/reports/v1/cycles/{field.cycle_id}/scorecard.csv", headers=provider.headers
     )
     assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(b"\xef\xbb\xbf")
     table = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     teachers = [r for r in table if r["Үзүүлэлт / Indicator"] == "teacher_attendance"]
