@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -13,8 +13,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 from backend.db import Base
 from backend.db_types import ClientUuid, SyncedColumns
 
-MEETING_STATUSES = ("planned", "held", "closed")
-ACTION_STATUSES = ("not_started", "in_progress", "blocked", "done", "dropped")
+MeetingStatus = Literal["planned", "held", "closed"]
+ActionStatus = Literal["not_started", "in_progress", "blocked", "done", "dropped"]
+MEETING_STATUSES: tuple[str, ...] = get_args(MeetingStatus)
+ACTION_STATUSES: tuple[str, ...] = get_args(ActionStatus)
+# how far along its life each status is: a merge never moves a status to a lower stage
+MEETING_STAGES: dict[str, int] = {"planned": 0, "held": 1, "closed": 2}
+ACTION_STAGES: dict[str, int] = {
+    "not_started": 0,
+    "in_progress": 1,
+    "blocked": 1,
+    "done": 2,
+    "dropped": 2,
+}
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -13,8 +13,10 @@ from backend.auth import access
 from backend.auth.policy import Principal
 from backend.errors import Conflict as ConflictError
 from backend.errors import InvalidInput, NotFound
+from backend.sync import entity as entities
+from backend.sync.entity import SyncedEntity
 from backend.sync.models import Conflict, RecordVersion
-from backend.sync.records import KINDS, canonical, record_data, typed_values
+from backend.sync.records import canonical, record_data, typed_values
 from backend.sync.schemas import ConflictOut, IntegrityOut, ResolvedOut, VersionOut
 
 
@@ -91,7 +93,8 @@ async def resolve(
         raise NotFound("No such conflict.")
     if row.status != "open":
         raise AlreadyResolved("This conflict was settled already.")
-    kind = KINDS[row.entity]
+    kind = entities.find(row.entity)
+    assert kind is not None  # conflicts are opened on registered entities only
     model: Any = kind.model
     record = await db.scalar(select(model).where(model.id == row.record_id).with_for_update())
     assert record is not None
@@ -112,7 +115,7 @@ async def resolve(
         if choice == "value":
             chosen = _checked(kind, row.field, value)
         name, _, key = row.field.partition(".")
-        if key:  # one answer of a submission
+        if key:  # one key of a field merged key by key
             changes[name] = {**current[name], key: chosen}
         else:
             changes[name] = chosen
@@ -148,7 +151,7 @@ async def resolve(
     return ResolvedOut(conflict=conflict_out(row), version=version)
 
 
-def _checked(kind: Any, field: str, value: Any) -> Any:
+def _checked(kind: SyncedEntity, field: str, value: Any) -> Any:
     """A value typed in by a person, checked like a device's would be."""
     name, _, key = field.partition(".")
     candidate = {name: {key: value} if key else value}
@@ -163,7 +166,7 @@ def _checked(kind: Any, field: str, value: Any) -> Any:
 async def history(
     db: AsyncSession, *, principal: Principal, entity: str, record_id: uuid.UUID
 ) -> list[VersionOut]:
-    kind = KINDS.get(entity)
+    kind = entities.find(entity)
     if kind is None:
         raise UnknownEntity(f"No entity {entity!r}.", field="entity")
     model: Any = kind.model
@@ -194,7 +197,7 @@ async def history(
 async def integrity(
     db: AsyncSession, *, principal: Principal, entity: str, ids: list[str]
 ) -> IntegrityOut:
-    kind = KINDS.get(entity)
+    kind = entities.find(entity)
     if kind is None:
         raise UnknownEntity(f"No entity {entity!r}.", field="entity")
     model: Any = kind.model

@@ -17,23 +17,15 @@ from sqlalchemy import Text, Uuid, and_, any_, cast, func, literal, not_, or_, s
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.areas.models import Area
-from backend.areas.schemas import AreaRecord
 from backend.attachments.refs import evidence_of
 from backend.auth.policy import Principal
-from backend.cycles.models import Cycle
-from backend.cycles.schemas import CycleRecord
-from backend.facilities.models import Facility
-from backend.facilities.schemas import FacilityRecord
 from backend.pagination import PageTooLarge
-from backend.scorecards.models import Template, TemplateVersion
-from backend.scorecards.schemas import TemplateVersionRecord
 from backend.settings import Settings
 from backend.sync import cursor as cursors
+from backend.sync import entity as entities
 from backend.sync import scope
 from backend.sync.models import Change, SyncEpoch, SyncMutation
 from backend.sync.push import check_device
-from backend.sync.records import KINDS
 from backend.sync.schemas import ChangeOut, PullIn, PullOut
 
 DEFAULT_LIMIT = 500
@@ -274,10 +266,10 @@ async def _changes(
 
 async def _load(
     db: AsyncSession, entity: str, ids: list[str]
-) -> dict[tuple[str, str], tuple[dict[str, Any], int | None, bool]]:
+) -> dict[tuple[str, str], tuple[Any, int | None, bool]]:
     """Records by id as wire data, with their version and whether they are tombstones."""
-    if entity in KINDS:
-        kind = KINDS[entity]
+    kind = entities.find(entity)
+    if kind is not None:
         model: Any = kind.model
         # stored JSON goes out as stored, without decoding and encoding it again
         stored_json = {name for name in kind.fields if isinstance(getattr(model, name).type, JSONB)}
@@ -300,30 +292,8 @@ async def _load(
             data["created_by"] = row[3]
             out[(entity, row[0])] = (data, row[1], row[2] is not None)
         return out
-    if entity == "area":
-        areas = await db.scalars(select(Area).where(Area.code.in_(ids)))
-        return {("area", row.code): (AreaRecord.of(row), None, False) for row in areas}
-    uuids = [uuid.UUID(i) for i in ids]
-    if entity == "facility":
-        facilities = await db.scalars(select(Facility).where(Facility.id.in_(uuids)))
-        return {
-            ("facility", str(row.id)): (FacilityRecord.of(row), None, False) for row in facilities
-        }
-    if entity == "cycle":
-        cycles = await db.scalars(select(Cycle).where(Cycle.id.in_(uuids)))
-        return {("cycle", str(row.id)): (CycleRecord.of(row), None, False) for row in cycles}
-    if entity == "template_version":
-        versions = await db.execute(
-            select(TemplateVersion, Template.key)
-            .join(Template, Template.id == TemplateVersion.template_id)
-            .where(TemplateVersion.id.in_(uuids))
-        )
-        return {
-            ("template_version", str(version.id)): (
-                TemplateVersionRecord.of(version, key),
-                None,
-                False,
-            )
-            for version, key in versions
-        }
-    return {}
+    pulled = entities.find_pulled(entity)
+    if pulled is None:
+        return {}
+    found = await pulled.load(db, ids)
+    return {(entity, key): (record, None, False) for key, record in found.items()}

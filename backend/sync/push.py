@@ -22,6 +22,7 @@ from backend.attachments.refs import MENTIONING, evidence_of
 from backend.auth.policy import Principal
 from backend.settings import Settings
 from backend.sync.apply import Batch
+from backend.sync.entity import Rejected
 from backend.sync.errors import (
     BatchTooLarge,
     DeviceMismatch,
@@ -32,7 +33,6 @@ from backend.sync.errors import (
 from backend.sync.models import SyncDevice, SyncMutation
 from backend.sync.schemas import (
     SUPPORTED_PROTOCOLS,
-    ItemError,
     MutationIn,
     MutationResult,
     PushIn,
@@ -43,6 +43,10 @@ from backend.sync.workset import uuid_or_none
 # A device clock this far off is flagged in the result and the log (never used for ordering).
 CLOCK_AHEAD = timedelta(minutes=10)
 CLOCK_BEHIND = timedelta(days=60)
+
+
+class MutationGap(Rejected):
+    code = "sync.mutation_gap"
 
 
 def check_device(principal: Principal, device_id: uuid.UUID, protocol: int) -> None:
@@ -180,11 +184,10 @@ async def push(
                     mutation_id=mutation.mutation_id,
                     id=mutation.id,
                     status="rejected",
-                    error=ItemError(
-                        code="sync.mutation_gap",
-                        detail=f"expected mutation {settled + 1}; send the missing ones first",
-                        field="mutation_id",
-                    ),
+                    error=MutationGap(
+                        f"expected mutation {settled + 1}; send the missing ones first",
+                        "mutation_id",
+                    ).error,
                 )
             )
             continue

@@ -15,40 +15,12 @@ from backend.cycles.models import Cycle
 from backend.facilities import service as facilities
 from backend.facilities.models import Facility
 from backend.scorecards.models import TemplateVersion
-from backend.sync import records
+from backend.sync import entity as entities
+from backend.sync.entity import CycleInfo, Working
 from backend.sync.models import Conflict, RecordVersion
-from backend.sync.records import KINDS, RecordKind, typed_values
+from backend.sync.records import record_data, typed_values
 from backend.sync.schemas import MutationIn
 from backend.system import metrics
-
-# Kinds in the order their rows are written: each refers only to kinds before it.
-WRITE_ORDER = ("interface_meeting", "action_item", "action_update", "submission")
-
-
-@dataclass(slots=True)
-class Working:
-    """A record as this push sees it: loaded from the database or created by the push."""
-
-    kind: RecordKind
-    id: uuid.UUID
-    values: dict[str, Any]
-    version: int
-    deleted: bool
-    created_by: uuid.UUID
-    facility_id: uuid.UUID
-    cycle_id: uuid.UUID
-    new: bool
-    in_scope: bool = True
-    dirty: bool = False
-    content_hash: str | None = None
-    changed_fields: set[str] = field(default_factory=set)
-
-
-@dataclass(frozen=True, slots=True)
-class CycleInfo:
-    facility_id: uuid.UUID
-    phase: str
-    template_version_id: uuid.UUID
 
 
 @dataclass
@@ -60,7 +32,6 @@ class Workset:
     device_id: uuid.UUID
     records: dict[tuple[str, uuid.UUID], Working] = field(default_factory=dict)
     cycles: dict[uuid.UUID, CycleInfo] = field(default_factory=dict)
-    versions: dict[uuid.UUID, TemplateVersion] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     snapshots: dict[tuple[str, uuid.UUID, int], dict[str, Any]] = field(default_factory=dict)
@@ -71,46 +42,47 @@ class Workset:
 
     async def prefetch(self, mutations: list[MutationIn]) -> None:
         """Load and lock every record the push touches, and what they refer to, in bulk."""
-        wanted: dict[str, set[uuid.UUID]] = {name: set() for name in KINDS}
+        kinds = entities.registered()
+        wanted: dict[str, set[uuid.UUID]] = {kind.name: set() for kind in kinds}
         cycle_ids: set[uuid.UUID] = set()
         for mutation in mutations:
             record_id = uuid_or_none(mutation.id)
-            if mutation.entity not in KINDS or record_id is None:
+            mutated = entities.find(mutation.entity)
+            if mutated is None or record_id is None:
                 continue
-            wanted[mutation.entity].add(record_id)
-            for key, kind in (
-                ("meeting_id", "interface_meeting"),
-                ("action_item_id", "action_item"),
-            ):
+            wanted[mutated.name].add(record_id)
+            for key, referred in mutated.references.items():
                 if (ref := uuid_or_none(mutation.data.get(key))) is not None:
-                    wanted[kind].add(ref)
+                    wanted[referred].add(ref)
             if (ref := uuid_or_none(mutation.data.get("cycle_id"))) is not None:
                 cycle_ids.add(ref)
-        for name in WRITE_ORDER:
-            ids = sorted(wanted[name])
+        for kind in kinds:
+            ids = sorted(wanted[kind.name])
             if not ids:
                 continue
-            kind = KINDS[name]
             model: Any = kind.model
             # locked in id order, kind by kind, so concurrent pushes cannot deadlock
             rows = await self.db.scalars(
                 select(model).where(model.id.in_(ids)).order_by(model.id).with_for_update()
             )
             for row in rows:
-                self.records[(name, row.id)] = Working(
+                # a record without a round of its own (a progress report) has none to load
+                cycle_id = getattr(row, "cycle_id", None)
+                if cycle_id is not None:
+                    cycle_ids.add(cycle_id)
+                self.records[(kind.name, row.id)] = Working(
                     kind=kind,
                     id=row.id,
-                    values=records.record_data(kind, row),
+                    values=record_data(kind, row),
                     version=row.version,
                     deleted=row.deleted_at is not None,
                     created_by=row.created_by,
                     facility_id=row.facility_id,
-                    cycle_id=getattr(row, "cycle_id", None) or uuid.UUID(int=0),
+                    cycle_id=cycle_id or uuid.UUID(int=0),
                     new=False,
                     content_hash=getattr(row, "content_hash", None),
                 )
-        loaded = [w for w in self.records.values()]
-        cycle_ids |= {w.cycle_id for w in loaded if w.kind.name != "action_update"}
+        loaded = list(self.records.values())
         if loaded:
             visible = set(
                 await self.db.scalars(
@@ -123,19 +95,23 @@ class Workset:
             for working in loaded:
                 working.in_scope = working.facility_id in visible
         if cycle_ids:
-            rows = await self.db.execute(
-                select(Cycle.id, Cycle.facility_id, Cycle.phase, Cycle.template_version_id)
-                .join(Facility, Facility.id == Cycle.facility_id)
-                .where(Cycle.id.in_(cycle_ids), facilities.in_scope(self.principal))
-            )
-            for cycle_id, facility_id, phase, version_id in rows:
-                self.cycles[cycle_id] = CycleInfo(facility_id, phase, version_id)
-        version_ids = {info.template_version_id for info in self.cycles.values()}
-        if version_ids:
-            for version in await self.db.scalars(
-                select(TemplateVersion).where(TemplateVersion.id.in_(version_ids))
-            ):
-                self.versions[version.id] = version
+            cycles = (
+                await self.db.execute(
+                    select(Cycle.id, Cycle.facility_id, Cycle.phase, Cycle.template_version_id)
+                    .join(Facility, Facility.id == Cycle.facility_id)
+                    .where(Cycle.id.in_(cycle_ids), facilities.in_scope(self.principal))
+                )
+            ).all()
+            versions = {
+                version.id: version
+                for version in await self.db.scalars(
+                    select(TemplateVersion).where(
+                        TemplateVersion.id.in_({version_id for *_, version_id in cycles})
+                    )
+                )
+            }
+            for cycle_id, facility_id, phase, version_id in cycles:
+                self.cycles[cycle_id] = CycleInfo(facility_id, phase, versions[version_id])
 
     async def _snapshot(self, working: Working, version: int) -> dict[str, Any] | None:
         key = (working.kind.name, working.id, version)
@@ -195,8 +171,7 @@ class Workset:
 
     # -- writing ---------------------------------------------------------------------------------
     async def flush(self) -> None:
-        for name in WRITE_ORDER:
-            kind = KINDS[name]
+        for kind in entities.registered():
             model: Any = kind.model
             dirty = [w for w in self.records.values() if w.kind is kind and w.dirty]
             fresh = [w for w in dirty if w.new]
@@ -226,7 +201,7 @@ class Workset:
             metrics.CONFLICTS_OPENED.inc(len(self.conflicts))
 
     def _row(self, working: Working) -> dict[str, Any]:
-        row = typed_values(working.kind, _columns(working), create=True)
+        row = typed_values(working.kind, working.values, create=True)
         row |= {
             "id": working.id,
             "version": working.version,
@@ -234,17 +209,9 @@ class Workset:
             "created_by": working.created_by,
             "deleted_at": datetime.now(UTC) if working.deleted else None,
         }
-        if working.kind.name == "submission":
+        if working.content_hash is not None:
             row["content_hash"] = working.content_hash
-            row["template_version_id"] = uuid.UUID(working.values["template_version_id"])
         return row
-
-
-def _columns(working: Working) -> dict[str, Any]:
-    """The record's own writable columns (scope columns are set by the server)."""
-    return {
-        k: v for k, v in working.values.items() if k not in ("facility_id", "template_version_id")
-    }
 
 
 def uuid_or_none(value: Any) -> uuid.UUID | None:
