@@ -3,16 +3,15 @@ meeting and an action plan with progress, so the scorecard page shows gaps and t
 
 from __future__ import annotations
 
-import hashlib
 import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.attachments import refs
+from backend.auth.models import Role
 from backend.cycles.models import Cycle, CyclePhaseChange
 from backend.cycles.phases import PHASES
 from backend.meetings.models import ActionItem, ActionUpdate, InterfaceMeeting
@@ -30,8 +29,20 @@ from backend.scorecards.document import (
     TemplateDocument,
     YesNo,
 )
+from backend.scorecards.models import TemplateVersion
 from backend.scorecards.validation import compile_template
 from backend.submissions.models import Submission
+from backend.submissions.sync import (
+    SUBMISSION,
+    Group,
+    Respondent,
+    SubmissionCreate,
+    check_new,
+    placed,
+)
+from backend.sync.entity import CycleInfo
+from backend.sync.models import RecordVersion
+from backend.sync.records import typed_values
 
 REASONS = {
     "parent_engagement": "Эцэг эхчүүдэд мэдээлэл хүрдэггүй",
@@ -137,6 +148,15 @@ def answers_for(
     return answers
 
 
+# who collects each kind of scores, and as what
+AUTHORS: dict[str, tuple[str, Role]] = {
+    "community": ("facilitator", Role.FACILITATOR),
+    "provider": ("provider", Role.PROVIDER),
+    "monitor": ("monitor", Role.MONITOR),
+}
+# the phase a round's scores were collected in
+SCORED_IN = "community_scoring"
+
 # One group too small to show outside the team, so the demo shows the disclosure rule at work.
 SMALL_GROUP = "people_with_disabilities"
 
@@ -151,6 +171,39 @@ def _after_meeting(phase: str, held_on: date) -> datetime | None:
     if PHASES.index(phase) <= PHASES.index("interface_meeting"):
         return None
     return datetime.combine(held_on + timedelta(days=1), datetime.min.time(), UTC)
+
+
+async def _submit(
+    db: AsyncSession,
+    *,
+    submission_id: uuid.UUID,
+    data: SubmissionCreate,
+    cycle: CycleInfo,
+    author: uuid.UUID,
+    role: Role,
+) -> None:
+    """A submission stored as a tablet's push stores it: the same checks and content hash,
+    and its first version in the record's history."""
+    values = placed(data, cycle)
+    digest = check_new(data, values, cycle=cycle, role=role)
+    db.add(
+        Submission(
+            id=submission_id,
+            created_by=author,
+            content_hash=digest,
+            **typed_values(SUBMISSION, values, create=True),
+        )
+    )
+    db.add(
+        RecordVersion(
+            entity=SUBMISSION.name,
+            record_id=submission_id,
+            version=1,
+            changed=values,
+            snapshot=values,
+            user_id=author,
+        )
+    )
 
 
 async def seed_round(
@@ -194,38 +247,39 @@ async def seed_round(
         for before, after in zip((None, *steps[:-1]), steps, strict=True)
     )
     collected = datetime.combine(held_on - timedelta(days=10), datetime.min.time(), UTC)
-    entries = [("community", group, people["facilitator"]) for group in groups]
-    entries.append(("provider", None, people["provider"]))
+    version = await db.get(TemplateVersion, version_id)
+    assert version is not None
+    scoring = CycleInfo(facility_id=facility_id, phase=SCORED_IN, template_version=version)
+    entries: list[tuple[Respondent, str | None]] = [("community", group) for group in groups]
+    entries.append(("provider", None))
     if any("monitor" in i.respondents for i in document.indicators):
-        entries.append(("monitor", None, people["monitor"]))
+        entries.append(("monitor", None))
     evidence = dict(evidence or {})
     mentions: list[tuple[str, uuid.UUID, uuid.UUID, list[str], bool, bool]] = []
-    for respondent, group, author in entries:
+    for respondent, group in entries:
         answers = answers_for(document, respondent, rng, level, REASONS[document.family])
         submission_id = uuid.uuid4()
         for (who, key), hashes in list(evidence.items()):
             if who == respondent and key in answers:  # the first group of a kind shows it
                 answers[key]["evidence"] = hashes
-                mentions.append(("submission", submission_id, facility_id, hashes, False, True))
+                mentions.append((SUBMISSION.name, submission_id, facility_id, hashes, False, True))
                 del evidence[(who, key)]
-        db.add(
-            Submission(
-                id=submission_id,
+        person, role = AUTHORS[respondent]
+        await _submit(
+            db,
+            submission_id=submission_id,
+            data=SubmissionCreate(
                 cycle_id=cycle.id,
-                facility_id=facility_id,
-                template_version_id=version_id,
                 respondent=respondent,
-                group=None
-                if group is None
-                else {
-                    "type": group,
-                    "participants": _participants(group, rng),
-                },
                 answers=answers,
                 collected_at=collected,
-                content_hash=hashlib.sha256(msgspec.json.encode(answers)).hexdigest(),
-                created_by=author,
-            )
+                group=None
+                if group is None
+                else Group(type=group, participants=_participants(group, rng)),
+            ),
+            cycle=scoring,
+            author=people[person],
+            role=role,
         )
     if PHASES.index(phase) > PHASES.index("interface_meeting"):
         await _seed_plan(db, cycle, document, held_on, people, rng)
