@@ -288,8 +288,13 @@ async def seed_round(
     return cycle
 
 
-async def _seed_plan(  # type: ignore[no-untyped-def]
-    db: AsyncSession, cycle: Cycle, document: TemplateDocument, held_on: date, people, rng
+async def _seed_plan(
+    db: AsyncSession,
+    cycle: Cycle,
+    document: TemplateDocument,
+    held_on: date,
+    people: dict[str, uuid.UUID],
+    rng: random.Random,
 ) -> None:
     meeting = InterfaceMeeting(
         id=uuid.uuid4(),

@@ -6,7 +6,7 @@ import uuid
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import ColumnElement, and_, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
@@ -20,7 +20,7 @@ from backend.pagination import PageRequest
 FINISHED = ("done", "dropped")
 
 
-def overdue_clause(today: date):  # type: ignore[no-untyped-def]
+def overdue_clause(today: date) -> ColumnElement[bool]:
     """Overdue, in SQL: past its due date and neither done nor dropped."""
     return and_(
         ActionItem.due_on < today,

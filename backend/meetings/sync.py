@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import msgspec
 
 from backend.attachments.schemas import Evidence
+from backend.auth import access
 from backend.meetings.models import (
     ACTION_STAGES,
     MEETING_STAGES,
@@ -93,6 +94,7 @@ class ActionUpdateCreate(Wire):
 
 
 MEETING = SyncedEntity(
+    visible=access.meeting_visible,
     name="interface_meeting",
     model=InterfaceMeeting,
     create=MeetingCreate,
@@ -121,6 +123,7 @@ def _check_item(ctx: Context, data: ActionItemCreate, values: dict[str, Any]) ->
 
 
 ACTION_ITEM = SyncedEntity(
+    visible=access.action_item_visible,
     name="action_item",
     model=ActionItem,
     create=ActionItemCreate,
@@ -152,6 +155,7 @@ def _place_update(ctx: Context, data: ActionUpdateCreate) -> Placement:
 
 
 ACTION_UPDATE = SyncedEntity(
+    visible=access.action_update_visible,
     name="action_update",
     model=ActionUpdate,
     create=ActionUpdateCreate,

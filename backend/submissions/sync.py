@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from backend.auth import access
 from backend.auth.models import Role
 from backend.cycles.phases import SCORING_PHASES
 from backend.scorecards import service as templates
@@ -167,6 +168,7 @@ def _check_update(ctx: Context, working: Working, values: dict[str, Any]) -> Non
 
 
 SUBMISSION = SyncedEntity(
+    visible=access.submission_visible,
     name="submission",
     model=Submission,
     create=SubmissionCreate,

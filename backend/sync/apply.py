@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -68,6 +69,31 @@ class BaseVersionRequired(Rejected):
 
 class BadBaseVersion(Rejected):
     code = "sync.bad_base_version"
+
+
+def _time_beyond_range(value: Any, path: str) -> str | None:
+    """Where a date and time hides that has no UTC form (9999-12-31T23:59:59-14:00 is in the
+    year 10000 in UTC): one record refused, not the push."""
+    if isinstance(value, datetime):
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            return path
+        return None
+    if isinstance(value, msgspec.Struct):
+        items: Any = ((name, getattr(value, name)) for name in value.__struct_fields__)
+    elif isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = ((f"[{i}]", item) for i, item in enumerate(value))
+    else:
+        return None
+    for name, item in items:
+        step = name if str(name).startswith("[") else f".{name}"
+        found = _time_beyond_range(item, f"{path}{step}")
+        if found is not None:
+            return found
+    return None
 
 
 def _nul_at(value: Any, path: str) -> str | None:
@@ -138,10 +164,14 @@ class Batch(Workset):
 
     def _decode(self, raw: dict[str, Any], into: type) -> Any:
         try:
-            return msgspec.convert(raw, into)
+            decoded: Any = msgspec.convert(raw, into)
         except msgspec.ValidationError as exc:
             message, path = split_msgspec_error(exc)
             raise InvalidData(message, "data" + path) from None
+        beyond = _time_beyond_range(decoded, "data")
+        if beyond is not None:
+            raise InvalidData("a date and time too far off to be stored", beyond)
+        return decoded
 
     def _create(self, kind: SyncedEntity, record_id: uuid.UUID, m: MutationIn) -> MutationResult:
         data = self._decode(m.data, kind.create)

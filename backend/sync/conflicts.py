@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth import access
@@ -50,17 +50,22 @@ def conflict_out(row: Conflict) -> ConflictOut:
     )
 
 
+def _visible_ids(kind: entities.SyncedEntity, principal: Principal) -> Any:
+    model: Any = kind.model
+    return select(model.id).where(kind.visible(principal))
+
+
 def _visible(principal: Principal) -> Any:
     """Conflicts belong to those who may settle them, on records they may see."""
+    if not access.may_settle(principal):
+        return false()
     return or_(
         *(
             and_(
-                Conflict.entity == entity,
-                Conflict.record_id.in_(
-                    select(model.id).where(access.history_visible(principal, entity))
-                ),
+                Conflict.entity == kind.name,
+                Conflict.record_id.in_(_visible_ids(kind, principal)),
             )
-            for entity, (model, _) in access.RECORD_RULES.items()
+            for kind in entities.registered()
         )
     )
 
@@ -171,9 +176,9 @@ async def history(
         raise UnknownEntity(f"No entity {entity!r}.", field="entity")
     model: Any = kind.model
     visible = await db.scalar(
-        select(model.id).where(model.id == record_id, access.history_visible(principal, entity))
+        select(model.id).where(model.id == record_id, kind.visible(principal))
     )
-    if visible is None:
+    if visible is None or not access.may_settle(principal):
         raise NotFound(f"No such {entity}.")
     rows = await db.scalars(
         select(RecordVersion)
@@ -210,7 +215,7 @@ async def integrity(
     # a record the caller may not see answers exactly like one that never existed: no oracle
     rows = await db.execute(
         select(model.id, model.deleted_at.is_not(None)).where(
-            model.id.in_(list(parsed)), access.record_visible(principal, entity)
+            model.id.in_(list(parsed)), kind.visible(principal)
         )
     )
     deleted, found = [], set()

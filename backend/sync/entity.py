@@ -14,7 +14,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from sqlalchemy import ColumnElement
+
 from backend.auth.models import Role
+from backend.auth.policy import Principal
 from backend.db import Base
 from backend.sync.merge import Policy
 from backend.sync.schemas import ItemError
@@ -135,6 +138,9 @@ class SyncedEntity:
     # the fields a device sends and receives (besides id and version)
     fields: tuple[str, ...]
     writers: frozenset[Role]
+    # who may see a record of this kind: a SQL condition on `model` (backend/auth/access.py);
+    # whatever it hides answers every surface like a record that does not exist
+    visible: Callable[[Principal], ColumnElement[bool]]
     policies: Mapping[str, Policy] = field(default_factory=dict)
     lifecycle_rank: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     append_only: bool = False

@@ -217,12 +217,13 @@ async def _changes(
     for entity, record_id in latest:
         if (entity, record_id) not in removed:
             wanted.setdefault(entity, []).append(record_id)
-    current = {}
+    current: dict[tuple[str, str], tuple[Any, int | None, bool]] = {}
     for entity, ids in wanted.items():
         current |= await _load(db, entity, ids)
+    unversioned = await _change_counts(db, [key for key, row in latest.items() if not row.version])
     out = []
     for key, row in latest.items():
-        version = row.version or row.id
+        version = row.version or unversioned.get(key, 1)
         if key in removed:
             out.append(
                 ChangeOut(
@@ -262,6 +263,22 @@ async def _changes(
                 )
             )
     return out
+
+
+async def _change_counts(
+    db: AsyncSession, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """A version for records that keep none (areas, facilities, rounds, template versions):
+    how many times the record itself changed. Never a feed-wide number, which would tell a
+    reader how much happened elsewhere."""
+    if not keys:
+        return {}
+    rows = await db.execute(
+        select(Change.entity, Change.record_id, func.count())
+        .where(tuple_(Change.entity, Change.record_id).in_(keys))
+        .group_by(Change.entity, Change.record_id)
+    )
+    return {(entity, record_id): count for entity, record_id, count in rows}
 
 
 async def _load(

@@ -86,7 +86,8 @@ def merge_record(
             result.merged = True
         elif policy is Policy.LIFECYCLE:
             rank = (lifecycle_rank or {}).get(name, {})
-            device_rank, server_rank = rank.get(device_value, -1), rank.get(server_value, -1)
+            device_rank = rank.get(str(device_value), -1)
+            server_rank = rank.get(str(server_value), -1)
             if device_rank > server_rank:
                 result.values[name] = device_value
                 result.merged = True

@@ -73,6 +73,18 @@ def content_hash(mutation: MutationIn) -> str:
     return hashlib.sha256(msgspec.json.encode(content, order="sorted")).hexdigest()
 
 
+def _storable(client_ts: datetime | None) -> datetime | None:
+    """The device's clock reading as it can be kept; one with no UTC form is dropped (the
+    mutation is then flagged, like any clock far off)."""
+    if client_ts is None:
+        return None
+    try:
+        (client_ts if client_ts.tzinfo else client_ts.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        return None
+    return client_ts
+
+
 def _clock_flagged(client_ts: datetime | None, now: datetime) -> bool:
     if client_ts is None:
         return False
@@ -114,8 +126,8 @@ async def _attachments(
     for result in results:
         record_id = uuid_or_none(result.id)
         wrote = result.status in ("applied", "merged", "conflict")
-        if wrote and missing.get(record_id):  # type: ignore[arg-type]
-            result.missing_attachments = missing[record_id]  # type: ignore[index]
+        if wrote and record_id is not None and missing.get(record_id):
+            result.missing_attachments = missing[record_id]
             logs[result.mutation_id]["result"]["missing_attachments"] = result.missing_attachments
 
 
@@ -192,16 +204,21 @@ async def push(
             )
             continue
         result = await batch.apply(mutation)
-        result.clock_flagged = _clock_flagged(mutation.client_ts, now)
+        client_ts = _storable(mutation.client_ts)
+        result.clock_flagged = client_ts is None and mutation.client_ts is not None
+        result.clock_flagged = result.clock_flagged or _clock_flagged(client_ts, now)
         results.append(result)
         settled = mutation.mutation_id
         new_logs[settled] = {
             "device_id": device_id,
             "mutation_id": settled,
             "content_hash": digest,
-            "result": msgspec.to_builtins(result),
+            # a NUL in an id the device made up cannot be stored as JSON: kept as U+FFFD
+            "result": msgspec.to_builtins(
+                msgspec.structs.replace(result, id=result.id.replace("\x00", "\ufffd"))
+            ),
             "user_id": principal.user_id,
-            "client_ts": mutation.client_ts,
+            "client_ts": client_ts,
             "clock_flagged": result.clock_flagged,
         }
     await batch.flush()

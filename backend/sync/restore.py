@@ -23,4 +23,4 @@ async def after_restore(db: AsyncSession) -> tuple[uuid.UUID, int]:
         update(SyncEpoch).where(SyncEpoch.id == 1).values(epoch=epoch, created_at=func.now())
     )
     devices = await db.execute(update(SyncDevice).values(restored=True))
-    return epoch, devices.rowcount  # type: ignore[attr-defined]
+    return epoch, int(getattr(devices, "rowcount", 0))

@@ -50,7 +50,7 @@ class FeedScope:
 
     def predicate(self) -> ColumnElement[bool]:
         """A change row this scope receives."""
-        audience = Change.audience.in_(AUDIENCES[self.role])
+        audience: ColumnElement[bool] = Change.audience.in_(AUDIENCES[self.role])
         if self.role is Role.VIEWER:
             # a round and everything in it reach viewers once it is published (for good);
             # publishing hands its records out again for cursors already past them

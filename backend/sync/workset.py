@@ -34,7 +34,7 @@ class Workset:
     cycles: dict[uuid.UUID, CycleInfo] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
-    snapshots: dict[tuple[str, uuid.UUID, int], dict[str, Any]] = field(default_factory=dict)
+    snapshots: dict[tuple[str, uuid.UUID, int], dict[str, Any] | None] = field(default_factory=dict)
     # versions this push wrote (all by this device)
     written: set[tuple[str, uuid.UUID, int]] = field(default_factory=set)
 
@@ -82,18 +82,20 @@ class Workset:
                     new=False,
                     content_hash=getattr(row, "content_hash", None),
                 )
-        loaded = list(self.records.values())
-        if loaded:
+        for kind in kinds:
+            held = [w.id for w in self.records.values() if w.kind is kind]
+            if not held:
+                continue
+            model = kind.model
+            # a record the pusher may not see is answered as if it did not exist
             visible = set(
                 await self.db.scalars(
-                    select(Facility.id).where(
-                        Facility.id.in_({w.facility_id for w in loaded}),
-                        facilities.in_scope(self.principal),
-                    )
+                    select(model.id).where(model.id.in_(held), kind.visible(self.principal))
                 )
             )
-            for working in loaded:
-                working.in_scope = working.facility_id in visible
+            for working in self.records.values():
+                if working.kind is kind:
+                    working.in_scope = working.id in visible
         if cycle_ids:
             cycles = (
                 await self.db.execute(

@@ -264,3 +264,56 @@ async def test_the_integrity_check_answers_a_foreign_id_like_an_unknown_one(
             "out_of_scope": [],
             "unknown": [scene.small_group, random_id],
         }
+
+
+async def test_a_push_answers_a_hidden_record_like_one_that_does_not_exist(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    scene = await _scene(committed_client, committed_database)
+    # the provider learned the id of the teachers' group (at its own school) somewhere
+    edit = {"answers": {ATTENDANCE: {"value": 1, "reason": None, "suggestion": None}}}
+    answers = []
+    for record_id in (scene.small_group, str(uuid.uuid4())):
+        pushed = await scene.provider.push(
+            scene.provider.mutation("submission", "update", record_id, edit, base_version=1),
+            scene.provider.mutation("submission", "delete", record_id, base_version=1),
+        )
+        answers.append([(r["status"], r["error"]["code"]) for r in pushed["results"]])
+    hidden, unknown = answers
+    assert hidden == unknown == [("rejected", "sync.unknown_record")] * 2
+
+
+async def test_a_viewers_pulled_versions_do_not_count_what_happens_elsewhere(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    scene = await _scene(committed_client, committed_database)
+    await _publish(committed_client, scene, scene.school.cycle_id)
+
+    async def round_version() -> int:
+        changes = await scene.viewer.pull_all()
+        return next(
+            c["version"]
+            for c in changes
+            if c["entity"] == "cycle" and c["id"] == str(scene.school.cycle_id)
+        )
+
+    before = await round_version()
+    # busy work the viewer may not see: submissions at the other school's unpublished round
+    await scene.team.push(
+        *(
+            scene.team.mutation(
+                "submission",
+                "create",
+                uuid.uuid4(),
+                submission(scene.other, **_group("parents", 9, 3)),
+            )
+            for _ in range(3)
+        )
+    )
+    await committed_client.post(
+        f"/cycles/v1/{scene.school.cycle_id}/advance",
+        json={"to": "self_assessment"},
+        headers=scene.coordinator.headers,
+    )
+    # the round changed once more; nothing else shows in its version
+    assert await round_version() == before + 1

@@ -67,3 +67,36 @@ async def test_a_control_character_in_a_name_does_not_break_the_spreadsheet(
         f"/reports/v1/cycles/{field.cycle_id}/scorecard.xlsx", headers=tablet.headers
     )
     assert answer.status_code == 200
+
+
+async def test_values_that_cannot_be_stored_reject_their_item_and_spare_the_batch(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field = await programme(committed_database)
+    tablet = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
+    good = tablet.mutation("interface_meeting", "create", uuid.uuid4(), meeting(field))
+    far_off = tablet.mutation(
+        "submission",
+        "create",
+        uuid.uuid4(),
+        submission(field, collected_at="9999-12-31T23:59:59-14:00"),
+    )
+    odd_clock = tablet.mutation("interface_meeting", "create", uuid.uuid4(), meeting(field))
+    odd_clock["client_ts"] = "0001-01-01T00:00:00+14:00"
+    nul_id = tablet.mutation("interface_meeting", "create", "a\x00b", meeting(field))
+    body = [good, far_off, odd_clock, nul_id]
+    pushed = await tablet.push(*body)
+    statuses = [(r["status"], (r.get("error") or {}).get("code")) for r in pushed["results"]]
+    assert statuses == [
+        ("applied", None),
+        ("rejected", "sync.invalid_data"),
+        ("applied", None),
+        ("rejected", "sync.bad_id"),
+    ]
+    assert pushed["results"][1]["error"]["field"] == "data.collected_at"
+    assert pushed["results"][2]["clock_flagged"] is True
+    assert pushed["last_mutation_id"] == body[-1]["mutation_id"]
+    # the device is not stuck: the same batch again is answered from the log
+    again = await tablet.push_raw(body)
+    assert again.status_code == 200, again.text
+    assert [r["status"] for r in again.json()["results"]] == ["duplicate"] * 4
