@@ -16,28 +16,29 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import ControllerRouterHandler
 
 from backend import __version__, entities  # noqa: F401 (registers the synced records)
-from backend.admission import AllowedHosts, PushAdmission
+from backend.action_plans import routes as action_plan_routes
 from backend.areas import routes as area_routes
 from backend.attachments import routes as attachment_routes
 from backend.attachments.storage import open_store
 from backend.auth import routes as auth_routes
 from backend.auth.keys import load_keys
-from backend.auth.policy import enforce_access, provide_principal
+from backend.auth.policy import provide_principal
+from backend.auth.sessions import enforce_access
 from backend.auth.tokens import TokenIssuer
 from backend.cycles import routes as cycle_routes
-from backend.db import Database, open_database, provide_db
+from backend.database.session import Database, open_database, provide_db
 from backend.errors import EXCEPTION_HANDLERS
 from backend.facilities import routes as facility_routes
-from backend.logs import RequestContext
-from backend.meetings import routes as action_plan_routes
-from backend.openapi import document_problems, document_security
 from backend.reports import routes as report_routes
-from backend.scorecards import routes as template_routes
 from backend.settings import Settings
 from backend.sync import routes as sync_routes
 from backend.system import metrics
 from backend.system.routes import health, ready
+from backend.templates import routes as template_routes
 from backend.users import routes as user_routes
+from backend.web.admission import AllowedHosts, PushAdmission
+from backend.web.logs import RequestContext
+from backend.web.openapi import document_problems, document_security
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     health,

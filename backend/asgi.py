@@ -3,8 +3,8 @@
 from litestar import Litestar
 
 from backend.app import create_app
-from backend.logs import configure_logging
 from backend.settings import Settings
+from backend.web.logs import configure_logging
 
 
 def app_from_env() -> Litestar:

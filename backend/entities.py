@@ -9,17 +9,17 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.action_plans.sync import ACTION_ITEM, ACTION_UPDATE, MEETING
 from backend.areas.models import Area
 from backend.areas.schemas import AreaRecord
 from backend.cycles.models import Cycle
 from backend.cycles.schemas import CycleRecord
 from backend.facilities.models import Facility
 from backend.facilities.schemas import FacilityRecord
-from backend.meetings.sync import ACTION_ITEM, ACTION_UPDATE, MEETING
-from backend.scorecards.models import Template, TemplateVersion
-from backend.scorecards.schemas import TemplateVersionRecord
 from backend.submissions.sync import SUBMISSION
 from backend.sync import entity
+from backend.templates.models import Template, TemplateVersion
+from backend.templates.schemas import TemplateVersionRecord
 from backend.wire import Wire
 
 

@@ -17,9 +17,10 @@ import pytest_asyncio
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend import migrate, seed
+from backend import seed
 from backend.app import create_app
-from backend.db import Database, create_engine, open_database
+from backend.database import migrate
+from backend.database.session import Database, create_engine, open_database
 from backend.settings import Settings
 from tests.support import databases
 from tests.support.http import serve

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
 from backend.csvfiles import CsvRows, ImportReport
-from backend.db import upsert_changed
+from backend.database.session import upsert_changed
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 PARENT_LEVELS = {"soum": {"aimag"}, "bag": {"soum"}, "khoroo": {"district"}}

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Text, func
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base
+from backend.database.session import Base
 
 AREA_LEVELS = ("country", "aimag", "capital", "district", "soum", "bag", "khoroo")
 

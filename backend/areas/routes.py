@@ -11,8 +11,8 @@ from litestar.params import FromPath, FromQuery, Parameter
 from backend.areas import service as areas
 from backend.areas.schemas import AreaOut, AreaPage
 from backend.auth.policy import SIGNED_IN
-from backend.db import DbSession
-from backend.pagination import Offset, page_request
+from backend.database.session import DbSession
+from backend.web.pagination import Offset, page_request
 
 
 @get("/areas/v1", opt=SIGNED_IN, tags=["areas"])

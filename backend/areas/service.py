@@ -10,7 +10,7 @@ from backend.areas.models import Area
 from backend.areas.reference import REFERENCE_AREAS
 from backend.areas.schemas import AreaOut, AreaPage
 from backend.errors import NotFound
-from backend.pagination import PageRequest
+from backend.web.pagination import PageRequest
 
 
 async def seed_reference(db: AsyncSession) -> int:

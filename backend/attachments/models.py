@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base
+from backend.database.session import Base
 
 SHA256_PATTERN = "^[0-9a-f]{64}$"
 

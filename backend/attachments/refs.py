@@ -19,12 +19,12 @@ from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, t
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.action_plans.models import ActionUpdate
 from backend.attachments.models import Attachment, AttachmentHolder, AttachmentPart, AttachmentRef
 from backend.attachments.storage import Store, thumbnail_key
 from backend.auth import access
 from backend.auth.models import Device
 from backend.auth.policy import Principal
-from backend.meetings.models import ActionUpdate
 from backend.submissions.models import Submission
 
 # (entity, record id, facility id, hashes mentioned now, deleted, new)

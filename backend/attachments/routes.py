@@ -12,7 +12,7 @@ from backend.attachments import refs, uploads
 from backend.attachments.schemas import CheckIn, CheckOut, MissingOut, UploadOut
 from backend.attachments.storage import thumbnail_key
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal
-from backend.db import DbSession
+from backend.database.session import DbSession
 from backend.errors import NotFound
 from backend.sync.routes import SYNCERS
 

@@ -19,11 +19,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
+from backend.action_plans.models import ActionItem, ActionUpdate, InterfaceMeeting
 from backend.auth.models import Role
 from backend.auth.policy import Principal, facility_in_scope
 from backend.cycles.models import Cycle
 from backend.facilities.models import Facility
-from backend.meetings.models import ActionItem, ActionUpdate, InterfaceMeeting
 from backend.submissions.models import Submission
 
 # A community group smaller than this is never in an outsider's figure, text or photo.

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base
+from backend.database.session import Base
 
 
 class Role(enum.StrEnum):

@@ -14,7 +14,6 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
-from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
@@ -70,28 +69,6 @@ class Principal:
 
 def declared_access(handler: BaseRouteHandler) -> Any:
     return handler.opt.get(ACCESS)
-
-
-async def enforce_access(connection: Connection, handler: BaseRouteHandler) -> None:
-    """App-wide guard: authenticate unless the route is public, then check the role."""
-    access = declared_access(handler)
-    if access == "public" or (access is None and _always_public(connection)):
-        return
-    if not isinstance(access, frozenset):
-        raise UndeclaredAccess("This route declares no access policy.")
-    from backend.auth import sessions  # imported here: sessions builds on this module
-
-    principal = await sessions.authenticate(connection)
-    if principal.role not in access:
-        raise Forbidden(f"The {principal.role} role may not do this.")
-    connection.scope["state"]["principal"] = principal
-
-
-def _always_public(connection: Connection) -> bool:
-    """The API documentation, and the OPTIONS answers Litestar makes for every path."""
-    return connection.url.path.startswith(DOCS_PREFIX) or (
-        connection.scope["type"] == ScopeType.HTTP and connection.scope["method"] == "OPTIONS"
-    )
 
 
 def provide_principal(request: Connection) -> Principal:

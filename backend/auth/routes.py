@@ -14,7 +14,7 @@ from backend.auth import devices, service
 from backend.auth.models import Role
 from backend.auth.policy import PUBLIC, SIGNED_IN, CurrentPrincipal, allow
 from backend.auth.schemas import DeviceOut, LoginIn, MeOut, RefreshIn, TokenOut
-from backend.db import DbSession
+from backend.database.session import DbSession
 from backend.settings import Settings
 
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from litestar.enums import ScopeType
+from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy import exists, false, func, select
 
 from backend.auth.models import Device, RefreshToken, Role, User, UserArea, UserFacility
-from backend.auth.policy import Connection, Principal, Unauthenticated
+from backend.auth.policy import (
+    DOCS_PREFIX,
+    Connection,
+    Forbidden,
+    Principal,
+    Unauthenticated,
+    UndeclaredAccess,
+    declared_access,
+)
 from backend.auth.tokens import InvalidToken, TokenIssuer
-from backend.db import Database
+from backend.database.session import Database
 
 
 def bearer_token(connection: Connection) -> str:
@@ -70,4 +80,24 @@ async def authenticate(connection: Connection) -> Principal:
         session_id=claims.session_id,
         area_codes=tuple(area_codes),
         facility_ids=tuple(facility_ids),
+    )
+
+
+async def enforce_access(connection: Connection, handler: BaseRouteHandler) -> None:
+    """App-wide guard: authenticate unless the route is public, then check the role."""
+    access = declared_access(handler)
+    if access == "public" or (access is None and _always_public(connection)):
+        return
+    if not isinstance(access, frozenset):
+        raise UndeclaredAccess("This route declares no access policy.")
+    principal = await authenticate(connection)
+    if principal.role not in access:
+        raise Forbidden(f"The {principal.role} role may not do this.")
+    connection.scope["state"]["principal"] = principal
+
+
+def _always_public(connection: Connection) -> bool:
+    """The API documentation, and the OPTIONS answers Litestar makes for every path."""
+    return connection.url.path.startswith(DOCS_PREFIX) or (
+        connection.scope["type"] == ScopeType.HTTP and connection.scope["method"] == "OPTIONS"
     )

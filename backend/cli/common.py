@@ -11,9 +11,9 @@ from typing import TypeVar
 import click
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from backend import migrate
-from backend.db import open_database
-from backend.embedded import EmbeddedDatabaseError, EmbeddedPostgres, stops_on_signals
+from backend.database import migrate
+from backend.database.embedded import EmbeddedDatabaseError, EmbeddedPostgres, stops_on_signals
+from backend.database.session import open_database
 from backend.settings import Settings, SettingsError
 
 T = TypeVar("T")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from backend import __version__, migrate
+from backend import __version__
 from backend.cli.common import (
     current_revision,
     database_url,
@@ -17,7 +17,8 @@ from backend.cli.common import (
     load_settings,
     upgrade_and_say,
 )
-from backend.logs import configure_logging
+from backend.database import migrate
+from backend.web.logs import configure_logging
 
 
 @click.command()

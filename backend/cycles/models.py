@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.cycles.phases import PHASES
-from backend.db import Base, ServerUuid
+from backend.database.session import Base, ServerUuid
 
 _PHASE_CHECK = "IN (" + ", ".join(f"'{phase}'" for phase in PHASES) + ")"
 

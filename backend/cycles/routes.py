@@ -22,8 +22,8 @@ from backend.cycles.schemas import (
     PhaseChangeOut,
     Reopen,
 )
-from backend.db import DbSession
-from backend.pagination import Offset, page_request
+from backend.database.session import DbSession
+from backend.web.pagination import Offset, page_request
 
 COORDINATORS = allow(Role.ADMIN, Role.COORDINATOR)
 RUNNERS = allow(Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR)

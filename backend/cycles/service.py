@@ -25,9 +25,9 @@ from backend.cycles.schemas import (
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.facilities import service as facilities
 from backend.facilities.models import Facility
-from backend.pagination import PageRequest
-from backend.scorecards import service as templates
-from backend.scorecards.models import TemplateVersion
+from backend.templates import service as templates
+from backend.templates.models import TemplateVersion
+from backend.web.pagination import PageRequest
 
 
 class PhaseBackwards(Conflict):

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
 from backend.csvfiles import CsvRows, ImportReport
-from backend.db import upsert_changed
+from backend.database.session import upsert_changed
 from backend.facilities.models import FACILITY_TYPES, Facility
 
 _TRUE = {"yes", "true", "1", "y", "тийм"}

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base
+from backend.database.session import Base
 
 FACILITY_TYPES = (
     "school",

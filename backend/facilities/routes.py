@@ -11,10 +11,10 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from backend.auth.models import Role
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
-from backend.db import DbSession
+from backend.database.session import DbSession
 from backend.facilities import service as facilities
 from backend.facilities.schemas import FacilityIn, FacilityOut, FacilityPage, FacilityUpdate
-from backend.pagination import Offset, page_request
+from backend.web.pagination import Offset, page_request
 
 MANAGERS = allow(Role.ADMIN, Role.COORDINATOR)
 

@@ -14,7 +14,7 @@ from backend.auth.policy import Forbidden, Principal, areas_within, facility_in_
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.facilities.models import Facility
 from backend.facilities.schemas import FacilityIn, FacilityOut, FacilityPage, FacilityUpdate
-from backend.pagination import PageRequest
+from backend.web.pagination import PageRequest
 
 
 class RegistryCodeTaken(Conflict):

@@ -13,11 +13,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.action_plans.models import ActionItem
+from backend.action_plans.service import is_overdue
 from backend.attachments.storage import Store, thumbnail_key
 from backend.auth import access
 from backend.auth.policy import Principal
-from backend.meetings.models import ActionItem
-from backend.meetings.service import is_overdue
 from backend.reports import service as reports
 from backend.reports.schemas import IndicatorOut, ScorecardOut
 

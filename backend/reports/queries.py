@@ -32,6 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.action_plans.models import ActionItem
+from backend.action_plans.service import overdue_clause
 from backend.areas.models import Area
 from backend.attachments import refs
 from backend.attachments.models import Attachment, AttachmentRef
@@ -39,10 +41,8 @@ from backend.auth import access
 from backend.auth.policy import Principal
 from backend.cycles.models import Cycle
 from backend.facilities.models import Facility
-from backend.meetings.models import ActionItem
-from backend.meetings.service import overdue_clause
-from backend.scorecards.models import Template, TemplateVersion, TracerMedicine
 from backend.submissions.models import Submission
+from backend.templates.models import Template, TemplateVersion, TracerMedicine
 
 
 def _answers() -> Any:

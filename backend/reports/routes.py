@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal
-from backend.db import DbSession
+from backend.database.session import DbSession
 from backend.reports import exports, page
 from backend.reports import rollup as rollups
 from backend.reports import service as reports

@@ -18,9 +18,9 @@ from backend.facilities.models import Facility
 from backend.reports import queries
 from backend.reports.aggregate import Cell, IndicatorResult
 from backend.reports.schemas import CellOut, IndicatorOut, MedicineOut, ReasonOut, ScorecardOut
-from backend.scorecards import service as templates
-from backend.scorecards.document import MedicineCheck, Scale
-from backend.scorecards.models import Template, TemplateVersion, TracerMedicine
+from backend.templates import service as templates
+from backend.templates.document import MedicineCheck, Scale
+from backend.templates.models import Template, TemplateVersion, TracerMedicine
 
 NUMERIC = frozenset({"scale", "yes_no", "count", "number", "money"})
 

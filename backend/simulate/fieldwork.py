@@ -9,9 +9,9 @@ from typing import Any
 
 import msgspec
 
-from backend.demo_rounds import answers_for
-from backend.scorecards.document import TemplateDocument
+from backend.seed.demo_rounds import answers_for
 from backend.simulate.cast import Device
+from backend.templates.document import TemplateDocument
 
 PEOPLE = ("School director", "Council chair", "Soum governor", "Head nurse", "Pharmacist")
 VENUES = ("Soum hall", "School gym", "Bag centre", "Khoroo office")

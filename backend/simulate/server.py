@@ -20,7 +20,7 @@ import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 
-from backend.embedded import EmbeddedPostgres
+from backend.database.embedded import EmbeddedPostgres
 
 
 async def _admin(server_url: str, statement: str) -> None:

@@ -10,8 +10,8 @@ from sqlalchemy import CheckConstraint, Computed, DateTime, ForeignKey, Index, T
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base
-from backend.db_types import ClientUuid, SyncedColumns
+from backend.database.session import Base
+from backend.database.types import ClientUuid, SyncedColumns
 
 
 class Submission(SyncedColumns, Base):

@@ -16,7 +16,6 @@ import msgspec
 from backend.auth import access
 from backend.auth.models import Role
 from backend.cycles.phases import SCORING_PHASES
-from backend.scorecards import service as templates
 from backend.submissions.models import Submission
 from backend.sync.entity import Context, CycleInfo, Placement, Rejected, SyncedEntity, Working
 from backend.sync.merge import Policy
@@ -29,6 +28,7 @@ from backend.sync.records import (
     Unset,
     canonical,
 )
+from backend.templates import service as templates
 from backend.wire import Wire
 
 # the tablet contract publishes these shapes under schemas/sync/, with the rest of the protocol

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement
 
 from backend.auth.models import Role
 from backend.auth.policy import Principal
-from backend.db import Base
+from backend.database.session import Base
 from backend.sync.merge import Policy
 from backend.sync.schemas import ItemError
 from backend.wire import Wire
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from backend.auth.policy import Principal
-    from backend.scorecards.models import TemplateVersion
+    from backend.templates.models import TemplateVersion
 
 
 class Rejected(Exception):

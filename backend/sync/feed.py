@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.attachments.refs import evidence_of
 from backend.auth.policy import Principal
-from backend.pagination import PageTooLarge
 from backend.settings import Settings
 from backend.sync import cursor as cursors
 from backend.sync import entity as entities
@@ -27,6 +26,7 @@ from backend.sync import scope
 from backend.sync.models import Change, SyncEpoch, SyncMutation
 from backend.sync.push import check_device
 from backend.sync.schemas import ChangeOut, PullIn, PullOut
+from backend.web.pagination import PageTooLarge
 
 DEFAULT_LIMIT = 500
 FEED_COLUMNS = (Change.xid, Change.id, Change.entity, Change.record_id, Change.version)

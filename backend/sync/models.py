@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql.base import ischema_names
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import UserDefinedType
 
-from backend.db import Base, ServerUuid
+from backend.database.session import Base, ServerUuid
 
 
 class Xid8(UserDefinedType[int]):

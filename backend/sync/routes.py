@@ -12,8 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from backend.auth.models import Role
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
-from backend.db import DbSession
-from backend.pagination import Offset, page_request
+from backend.database.session import DbSession
 from backend.sync import conflicts, feed
 from backend.sync import push as pushing
 from backend.sync.errors import UnsupportedProtocol
@@ -32,6 +31,7 @@ from backend.sync.schemas import (
     VersionOut,
 )
 from backend.system import metrics
+from backend.web.pagination import Offset, page_request
 
 SYNCERS = allow(Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR, Role.MONITOR, Role.PROVIDER)
 RESOLVERS = allow(Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR)

@@ -18,7 +18,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from backend import __version__
-from backend.embedded import pg_binary
+from backend.database.embedded import pg_binary
 from backend.settings import Settings
 
 DATABASE = "database.dump"

@@ -7,8 +7,8 @@ from litestar import Response, get
 from litestar.datastructures import State
 from sqlalchemy import text
 
-from backend import migrate
-from backend.db import Database
+from backend.database import migrate
+from backend.database.session import Database
 
 
 class Health(msgspec.Struct):

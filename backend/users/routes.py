@@ -10,10 +10,10 @@ from litestar.params import FromPath, JSONBody, Parameter
 
 from backend.auth.models import Role
 from backend.auth.policy import CurrentPrincipal, allow
-from backend.db import DbSession
-from backend.pagination import Offset
+from backend.database.session import DbSession
 from backend.users import service as users
 from backend.users.schemas import PasswordReset, UserCreate, UserDetail, UserUpdate
+from backend.web.pagination import Offset
 
 ADMIN = allow(Role.ADMIN)
 

@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from backend import migrate
-from backend.models import metadata
+from backend.database import migrate
+from backend.database.models import metadata
 from tests.support import databases
 
 

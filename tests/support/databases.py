@@ -10,7 +10,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from backend.embedded import EmbeddedPostgres
+from backend.database.embedded import EmbeddedPostgres
 from backend.settings import asyncpg_url
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from backend.auth.models import Role, User
 from backend.cycles.models import Cycle
-from backend.db import Database
+from backend.database.session import Database
 from backend.facilities.models import Facility
-from backend.scorecards.models import Template, TemplateVersion
+from backend.templates.models import Template, TemplateVersion
 from tests.support.identity import PASSWORD, device_payload, make_user
 
 _names = itertools.count(1)

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from backend import entities  # noqa: F401 (registers the synced records)
-from backend.meetings.models import (
+from backend.action_plans.models import (
     ACTION_STAGES,
     ACTION_STATUSES,
     MEETING_STAGES,
     MEETING_STATUSES,
 )
-from backend.meetings.sync import ACTION_ITEM
+from backend.action_plans.sync import ACTION_ITEM
 from backend.sync import entity
 
 SYNC = Path(__file__).resolve().parents[2] / "backend" / "sync"
@@ -53,4 +53,4 @@ def test_the_sync_engine_names_no_record_it_carries() -> None:
         for name in names:
             assert not re.search(rf"[\"']{name}[\"']", text), (source.name, name)
         assert "backend.submissions" not in text, source.name
-        assert "backend.meetings" not in text, source.name
+        assert "backend.action_plans" not in text, source.name

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from backend.admission import PushAdmission
+from backend.web.admission import PushAdmission
 
 pytestmark = pytest.mark.asyncio
 

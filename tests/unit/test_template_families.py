@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from backend.scorecards.checks import check_document
-from backend.scorecards.document import LocalText, decode_document
-from backend.scorecards.medicines import TRACER_MEDICINES
+from backend.templates.checks import check_document
+from backend.templates.document import LocalText, decode_document
+from backend.templates.medicines import TRACER_MEDICINES
 
 FAMILIES = Path(__file__).resolve().parents[2] / "backend" / "scorecards" / "families"
 CYRILLIC = re.compile(r"[А-Яа-яЁёӨөҮү]")

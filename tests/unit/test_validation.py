@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from backend.scorecards.document import TemplateDocument, decode_document
-from backend.scorecards.validation import (
+from backend.templates.document import TemplateDocument, decode_document
+from backend.templates.validation import (
     MISSING,
     NOT_FOR_RESPONDENT,
     OUT_OF_RANGE,

@@ -12,7 +12,7 @@ import pytest
 from httpx import AsyncClient
 
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from tests.support.field import Programme, Tablet, programme
 from tests.support.photos import camera_photo, sha
 from tests.support.sync_data import action_item, meeting, submission

@@ -12,7 +12,7 @@ from moto.server import ThreadedMotoServer
 from backend.app import create_app
 from backend.attachments.storage import BucketStore, open_store
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from backend.settings import Settings, SettingsError
 from backend.simulate.server import free_port
 from tests.support.field import Tablet, programme

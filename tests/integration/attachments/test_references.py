@@ -11,7 +11,7 @@ from sqlalchemy import text
 from backend.attachments import refs
 from backend.attachments.storage import FolderStore
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from backend.settings import Settings
 from tests.support.field import Tablet, programme
 from tests.support.photos import camera_photo, sha

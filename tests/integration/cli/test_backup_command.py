@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from backend.auth.models import User
 from backend.cli import main
-from backend.db import open_database
+from backend.database.session import open_database
 from backend.facilities.models import Facility
 from backend.sync.models import SyncEpoch
 

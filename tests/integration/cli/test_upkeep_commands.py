@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from backend.cli import main
-from backend.db import open_database
+from backend.database.session import open_database
 from backend.sync.models import SyncEpoch
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from backend.auth.models import User, UserArea
 from backend.cli import main
-from backend.db import open_database
+from backend.database.session import open_database
 
 
 async def _stored(url: str, username: str) -> tuple[str, list[str]]:

@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from backend import demo
 from backend.app import create_app
 from backend.contract import FOLDER
-from backend.db import open_database
+from backend.database.session import open_database
+from backend.seed import demo
 from backend.settings import Settings
 from tests.support import databases
 from tests.support.http import serve

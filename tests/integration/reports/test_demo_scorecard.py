@@ -3,9 +3,9 @@
 import pytest
 from httpx import AsyncClient
 
-from backend import demo, demo_rounds
 from backend.attachments.storage import open_store
-from backend.db import Database
+from backend.database.session import Database
+from backend.seed import demo, demo_rounds
 from backend.settings import Settings
 
 pytestmark = pytest.mark.asyncio

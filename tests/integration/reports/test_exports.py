@@ -7,7 +7,7 @@ import pytest
 from httpx import AsyncClient
 from openpyxl import load_workbook
 
-from backend.db import Database
+from backend.database.session import Database
 from tests.integration.reports.test_scorecard import _cycle_with_scores
 
 pytestmark = pytest.mark.asyncio

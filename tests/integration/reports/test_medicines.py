@@ -7,8 +7,8 @@ from httpx import AsyncClient
 from sqlalchemy import select
 
 from backend.auth.models import Role
-from backend.db import Database
-from backend.scorecards.models import Template, TemplateVersion
+from backend.database.session import Database
+from backend.templates.models import Template, TemplateVersion
 from tests.support.field import Tablet, programme
 
 pytestmark = pytest.mark.asyncio

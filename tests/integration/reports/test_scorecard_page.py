@@ -10,7 +10,7 @@ import pytest
 from httpx import AsyncClient
 
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from tests.integration.reports.test_scorecard import _cycle_with_scores
 from tests.support.field import Tablet
 from tests.support.sync_data import action_item

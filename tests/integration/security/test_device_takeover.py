@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend import migrate
 from backend.auth.models import AuditEvent, Device, RefreshToken, Role, User
-from backend.db import Database
+from backend.database import migrate
+from backend.database.session import Database
 from tests.support import databases
 from tests.support.field import Tablet, programme
 from tests.support.identity import PASSWORD, bearer, device_payload, make_user, sign_in

@@ -14,7 +14,7 @@ import pytest
 from httpx import AsyncClient
 
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from backend.sync.models import Conflict
 from tests.support.field import Programme, Tablet, programme, school_answers
 from tests.support.sync_data import action_item, submission

@@ -28,13 +28,13 @@ from backend.auth import access
 from backend.auth.models import Role
 from backend.auth.policy import Principal
 from backend.cycles.models import Cycle
-from backend.db import open_database
+from backend.database.session import open_database
 from backend.errors import NotFound
 from backend.facilities.models import Facility
 from backend.reports import rollup as rollups
 from backend.reports import service as reports
-from backend.scorecards.models import Template, TemplateVersion
 from backend.submissions.models import Submission
+from backend.templates.models import Template, TemplateVersion
 from tests.support.identity import make_user
 
 GROUP_TYPES = ("parents", "students", "teachers")

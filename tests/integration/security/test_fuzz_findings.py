@@ -8,7 +8,7 @@ import pytest
 from httpx import AsyncClient
 
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from backend.facilities.models import Facility
 from tests.support.field import Tablet, programme
 from tests.support.sync_data import meeting, submission

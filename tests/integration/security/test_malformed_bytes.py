@@ -10,7 +10,7 @@ from httpx import AsyncClient
 from sqlalchemy import func, select
 
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from backend.submissions.models import Submission
 from tests.support.field import Tablet, programme
 

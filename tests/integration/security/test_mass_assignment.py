@@ -7,10 +7,10 @@ import uuid
 import pytest
 from httpx import AsyncClient
 
+from backend.action_plans.models import InterfaceMeeting
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from backend.facilities.models import Facility
-from backend.meetings.models import InterfaceMeeting
 from backend.submissions.models import Submission
 from tests.support.field import Tablet, programme
 from tests.support.identity import bearer, sign_in

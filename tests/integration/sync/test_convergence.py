@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from backend.app import create_app
 from backend.auth.models import Role
-from backend.db import open_database
+from backend.database.session import open_database
 from backend.settings import Settings
 from backend.submissions.models import Submission
 from tests.support import databases

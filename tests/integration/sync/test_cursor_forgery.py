@@ -14,7 +14,7 @@ import pytest
 from httpx import AsyncClient
 
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from backend.sync import cursor as cursors
 from backend.sync.scope import FeedScope
 from tests.support.field import Programme, Tablet, programme

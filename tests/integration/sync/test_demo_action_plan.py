@@ -5,8 +5,8 @@ import uuid
 import pytest
 from httpx import AsyncClient
 
-from backend import demo
-from backend.db import Database
+from backend.database.session import Database
+from backend.seed import demo
 
 pytestmark = pytest.mark.asyncio
 

@@ -6,9 +6,9 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select
 
+from backend.action_plans.models import InterfaceMeeting
 from backend.auth.models import Role
-from backend.db import Database
-from backend.meetings.models import InterfaceMeeting
+from backend.database.session import Database
 from backend.submissions.models import Submission
 from backend.sync.models import SyncMutation
 from tests.support.field import Tablet, programme

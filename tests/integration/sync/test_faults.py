@@ -8,7 +8,7 @@ from httpx import AsyncClient
 from sqlalchemy import func, select, text
 
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from backend.submissions.models import Submission
 from backend.sync.models import SyncMutation
 from tests.support.field import Tablet, programme

@@ -8,7 +8,7 @@ from httpx import AsyncClient
 from sqlalchemy import text
 
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from backend.settings import Settings
 from backend.sync import cursor as cursors
 from tests.support.field import Tablet, programme

@@ -8,9 +8,9 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
 
+from backend.action_plans.models import ActionItem, InterfaceMeeting
 from backend.auth.models import Role
-from backend.db import Database
-from backend.meetings.models import ActionItem, InterfaceMeeting
+from backend.database.session import Database
 from backend.submissions.models import Submission
 from backend.sync.models import Conflict
 from tests.support.field import Tablet, programme

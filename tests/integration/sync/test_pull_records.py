@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 from backend import contract
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from tests.support.field import Tablet, programme
 from tests.support.sync_data import action_item, meeting, submission
 
@@ -21,7 +21,7 @@ PULLED_SCHEMA = {
     "area": "areas/AreaRecord",
     "facility": "facilities/FacilityRecord",
     "cycle": "cycles/CycleRecord",
-    "template_version": "scorecards/TemplateVersionRecord",
+    "template_version": "templates/TemplateVersionRecord",
     "submission": "sync/SubmissionCreate",
     "interface_meeting": "sync/MeetingCreate",
     "action_item": "sync/ActionItemCreate",

@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 
 from backend.app import create_app
 from backend.auth.models import Role
-from backend.db import open_database
-from backend.embedded import pg_binary
+from backend.database.embedded import pg_binary
+from backend.database.session import open_database
 from backend.settings import Settings
 from backend.submissions.models import Submission
 from backend.sync.restore import after_restore

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from backend.app import create_app
-from backend.db import Database
+from backend.database.session import Database
 from backend.settings import Settings
 
 pytestmark = pytest.mark.asyncio

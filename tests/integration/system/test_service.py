@@ -10,7 +10,7 @@ from litestar.params import JSONBody
 from sqlalchemy import text
 
 from backend.app import create_app
-from backend.db import DbSession, open_database
+from backend.database.session import DbSession, open_database
 from backend.settings import Limits, Settings
 from tests.support.http import serve
 

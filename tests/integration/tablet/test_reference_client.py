@@ -8,7 +8,7 @@ from litestar import Litestar
 from sqlalchemy import func, select, text
 
 from backend.auth.models import Role
-from backend.db import Database
+from backend.database.session import Database
 from backend.submissions.models import Submission
 from backend.tablet.client import Backoff, DeviceRevoked, SignInRequired, TabletClient
 from tests.support.field import programme

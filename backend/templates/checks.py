@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 from backend.errors import FieldError
 from backend.facilities.models import FACILITY_TYPES
-from backend.scorecards.document import (
+from backend.templates.document import (
     MedicineCheck,
     MultiChoice,
     Number,

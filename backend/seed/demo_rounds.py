@@ -10,12 +10,24 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.action_plans.models import ActionItem, ActionUpdate, InterfaceMeeting
 from backend.attachments import refs
 from backend.auth.models import Role
 from backend.cycles.models import Cycle, CyclePhaseChange
 from backend.cycles.phases import PHASES
-from backend.meetings.models import ActionItem, ActionUpdate, InterfaceMeeting
-from backend.scorecards.document import (
+from backend.submissions.models import Submission
+from backend.submissions.sync import (
+    SUBMISSION,
+    Group,
+    Respondent,
+    SubmissionCreate,
+    check_new,
+    placed,
+)
+from backend.sync.entity import CycleInfo
+from backend.sync.models import RecordVersion
+from backend.sync.records import typed_values
+from backend.templates.document import (
     Count,
     Entitlement,
     FreeText,
@@ -29,20 +41,8 @@ from backend.scorecards.document import (
     TemplateDocument,
     YesNo,
 )
-from backend.scorecards.models import TemplateVersion
-from backend.scorecards.validation import compile_template
-from backend.submissions.models import Submission
-from backend.submissions.sync import (
-    SUBMISSION,
-    Group,
-    Respondent,
-    SubmissionCreate,
-    check_new,
-    placed,
-)
-from backend.sync.entity import CycleInfo
-from backend.sync.models import RecordVersion
-from backend.sync.records import typed_values
+from backend.templates.models import TemplateVersion
+from backend.templates.validation import compile_template
 
 REASONS = {
     "parent_engagement": "Эцэг эхчүүдэд мэдээлэл хүрдэггүй",

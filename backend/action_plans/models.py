@@ -10,8 +10,8 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base
-from backend.db_types import ClientUuid, SyncedColumns
+from backend.database.session import Base
+from backend.database.types import ClientUuid, SyncedColumns
 
 MeetingStatus = Literal["planned", "held", "closed"]
 ActionStatus = Literal["not_started", "in_progress", "blocked", "done", "dropped"]

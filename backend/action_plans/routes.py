@@ -10,11 +10,11 @@ from litestar import get
 from litestar.datastructures import State
 from litestar.params import FromQuery, Parameter
 
+from backend.action_plans import service as plans
+from backend.action_plans.schemas import ActionItemPage
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal
-from backend.db import DbSession
-from backend.meetings import service as plans
-from backend.meetings.schemas import ActionItemPage
-from backend.pagination import Offset, page_request
+from backend.database.session import DbSession
+from backend.web.pagination import Offset, page_request
 
 
 @get("/action-plans/v1/items", opt=SIGNED_IN, tags=["action plans"])

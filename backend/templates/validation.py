@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.errors import FieldError
-from backend.scorecards.document import (
+from backend.templates.document import (
     Count,
     Entitlement,
     FreeText,

@@ -1,15 +1,15 @@
 """Every model module, imported once so that Base.metadata is complete (Alembic, tests)."""
 
+from backend.action_plans import models as meetings
 from backend.areas import models as areas
 from backend.attachments import models as attachments
 from backend.auth import models as auth
 from backend.cycles import models as cycles
-from backend.db import Base
+from backend.database.session import Base
 from backend.facilities import models as facilities
-from backend.meetings import models as meetings
-from backend.scorecards import models as scorecards
 from backend.submissions import models as submissions
 from backend.sync import models as sync
+from backend.templates import models as scorecards
 
 metadata = Base.metadata
 

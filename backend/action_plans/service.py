@@ -9,13 +9,13 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.action_plans.models import ActionItem, ActionUpdate
+from backend.action_plans.schemas import ActionItemOut, ActionItemPage, ActionUpdateOut
 from backend.areas.models import Area
 from backend.auth import access
 from backend.auth.policy import Principal
 from backend.facilities.models import Facility
-from backend.meetings.models import ActionItem, ActionUpdate
-from backend.meetings.schemas import ActionItemOut, ActionItemPage, ActionUpdateOut
-from backend.pagination import PageRequest
+from backend.web.pagination import PageRequest
 
 FINISHED = ("done", "dropped")
 

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, Text, Uni
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, ServerUuid
+from backend.database.session import Base, ServerUuid
 
 VERSION_STATUSES = ("draft", "published", "retired")
 

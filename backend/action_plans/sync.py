@@ -9,9 +9,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from backend.attachments.schemas import Evidence
-from backend.auth import access
-from backend.meetings.models import (
+from backend.action_plans.models import (
     ACTION_STAGES,
     MEETING_STAGES,
     ActionItem,
@@ -20,6 +18,8 @@ from backend.meetings.models import (
     InterfaceMeeting,
     MeetingStatus,
 )
+from backend.attachments.schemas import Evidence
+from backend.auth import access
 from backend.sync.entity import Context, Placement, ReferenceMismatch, SyncedEntity
 from backend.sync.merge import Policy
 from backend.sync.records import (

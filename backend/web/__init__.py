@@ -1,0 +1,1 @@
+"""HTTP plumbing: load shedding, request logs, pagination, the OpenAPI document."""
