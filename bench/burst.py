@@ -22,7 +22,7 @@ import asyncpg
 import httpx
 
 from backend.auth.models import Role
-from backend.db import open_database
+from backend.database.session import open_database
 from backend.simulate.server import serving
 from backend.tablet.client import Backoff, TabletClient
 from backend.users import service as users

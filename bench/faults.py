@@ -31,8 +31,8 @@ import asyncpg
 import httpx
 import msgspec
 
-from backend import migrate
-from backend.embedded import EmbeddedPostgres
+from backend.database import migrate
+from backend.database.embedded import EmbeddedPostgres
 from backend.simulate.server import free_port
 from backend.tablet.client import Backoff, TabletClient
 from bench import harness

@@ -18,16 +18,17 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from backend import migrate, seed
+from backend import seed
 from backend.auth.models import Role
 from backend.cycles.models import Cycle
-from backend.db import open_database
-from backend.embedded import EmbeddedPostgres
+from backend.database import migrate
+from backend.database.embedded import EmbeddedPostgres
+from backend.database.session import open_database
 from backend.facilities.models import Facility
-from backend.scorecards import service as templates
-from backend.scorecards.models import Template
 from backend.settings import asyncpg_url
 from backend.simulate.server import serving
+from backend.templates import service as templates
+from backend.templates.models import Template
 from backend.users import service as users
 from backend.users.schemas import UserCreate
 from tests.support import databases

@@ -1,4 +1,4 @@
-"""Alembic environment: async engine, URL handed over by backend.migrate (from Settings)."""
+"""Alembic environment: async engine, URL handed over by backend.database.migrate (from Settings)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from backend.models import metadata
+from backend.database.models import metadata
 
 config = context.config
 
