@@ -23,7 +23,7 @@ from backend.settings import Settings
 from backend.sync import cursor as cursors
 from backend.sync import entity as entities
 from backend.sync import scope
-from backend.sync.models import Change, SyncEpoch, SyncMutation
+from backend.sync.models import Change, SyncMutation
 from backend.sync.push import check_device
 from backend.sync.schemas import ChangeOut, PullIn, PullOut
 from backend.web.pagination import PageTooLarge
@@ -32,17 +32,19 @@ DEFAULT_LIMIT = 500
 FEED_COLUMNS = (Change.xid, Change.id, Change.entity, Change.record_id, Change.version)
 
 
-async def _horizon(db: AsyncSession) -> tuple[int, int]:
-    """(xmin, xmax) of a fresh snapshot: every transaction below xmin has ended."""
+async def _feed_state(db: AsyncSession) -> tuple[uuid.UUID, int, int]:
+    """The feed's epoch, and (xmin, xmax) of a fresh snapshot: every transaction below xmin
+    has ended. One round trip: a pull's fixed cost is mostly round trips."""
     row = (
         await db.execute(
             text(
-                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
-                "pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+                "SELECT epoch, pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+                "pg_snapshot_xmax(pg_current_snapshot())::text::bigint "
+                "FROM sync_epoch WHERE id = 1"
             )
         )
     ).one()
-    return int(row[0]), int(row[1])
+    return row[0], int(row[1]), int(row[2])
 
 
 def _xid(value: int) -> Any:
@@ -91,9 +93,7 @@ async def pull(
     if body.limit is not None and body.limit > settings.limits.max_page_size:
         raise PageTooLarge(f"limit may be at most {settings.limits.max_page_size}", field="limit")
     limit = body.limit or min(DEFAULT_LIMIT, settings.limits.max_page_size)
-    epoch = await db.scalar(select(SyncEpoch.epoch).where(SyncEpoch.id == 1))
-    assert epoch is not None
-    horizon, xmax = await _horizon(db)
+    epoch, horizon, xmax = await _feed_state(db)
     current = scope.FeedScope.of(principal)
     signer = cursors.Signer(
         key=cursors.key_for(settings), user_id=principal.user_id, device_id=body.device_id

@@ -1,15 +1,15 @@
 """The three shipped families: complete Mongolian and English text, sound structure."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from backend.templates.checks import check_document
 from backend.templates.document import LocalText, decode_document
 from backend.templates.medicines import TRACER_MEDICINES
+from backend.templates.service import FAMILIES_DIR
 
-FAMILIES = Path(__file__).resolve().parents[2] / "backend" / "scorecards" / "families"
+FAMILIES = FAMILIES_DIR
 CYRILLIC = re.compile(r"[А-Яа-яЁёӨөҮү]")
 NAMES = ["parent_engagement", "medicine_availability", "health_insurance"]
 

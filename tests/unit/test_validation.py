@@ -1,10 +1,9 @@
 """The answer validator on every indicator type, without a database."""
 
-from pathlib import Path
-
 import pytest
 
 from backend.templates.document import TemplateDocument, decode_document
+from backend.templates.service import FAMILIES_DIR
 from backend.templates.validation import (
     MISSING,
     NOT_FOR_RESPONDENT,
@@ -17,7 +16,7 @@ from backend.templates.validation import (
     compile_template,
 )
 
-FAMILIES = Path(__file__).resolve().parents[2] / "backend" / "scorecards" / "families"
+FAMILIES = FAMILIES_DIR
 
 
 def _doc(name: str) -> TemplateDocument:
