@@ -11,9 +11,8 @@ from typing import TypeVar
 import click
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from backend.database import migrate
+from backend.database import migrate, session
 from backend.database.embedded import EmbeddedDatabaseError, EmbeddedPostgres, stops_on_signals
-from backend.database.session import open_database
 from backend.settings import Settings, SettingsError
 
 T = TypeVar("T")
@@ -48,16 +47,7 @@ def database_url(settings: Settings) -> Iterator[str]:
 
 def in_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one transaction on the database at `url`, committed when it returns."""
-
-    async def run() -> T:
-        database = open_database(url)
-        try:
-            async with database.sessionmaker() as session, session.begin():
-                return await work(session)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(run())
+    return asyncio.run(session.in_transaction(url, work))
 
 
 def upgrade_and_say(url: str) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from litestar.datastructures import State
 from litestar.di import NamedDependency
@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 from backend.errors import DomainError
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -64,6 +66,17 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 def open_database(url: str) -> Database:
     engine = create_engine(url)
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+
+
+async def in_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Open the database at `url`, run `work` in one transaction (committed when it returns),
+    and let the database go: what a command or a seed does outside a request."""
+    database = open_database(url)
+    try:
+        async with database.sessionmaker() as session, session.begin():
+            return await work(session)
+    finally:
+        await database.dispose()
 
 
 async def provide_db(state: State) -> AsyncIterator[AsyncSession]:

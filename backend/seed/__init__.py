@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas import service as areas
 from backend.attachments.storage import open_store
-from backend.database.session import open_database
+from backend.database.session import in_transaction
 from backend.seed import demo as demo_data
 from backend.settings import Settings
 from backend.templates import service as templates
@@ -18,15 +18,14 @@ DEMO_PASSWORD = "demo-password"  # noqa: S105
 async def run(settings: Settings, *, demo: bool, password: str) -> list[str]:
     """Seed reference data, and the demo data when asked; returns lines to print."""
     assert settings.database_url is not None
-    database = open_database(settings.database_url)
-    try:
-        async with database.sessionmaker() as db, db.begin():
-            report = await reference(db)
-            if demo:
-                report += await demo_data.seed(db, password=password, store=open_store(settings))
+
+    async def seed(db: AsyncSession) -> list[str]:
+        report = await reference(db)
+        if demo:
+            report += await demo_data.seed(db, password=password, store=open_store(settings))
         return report
-    finally:
-        await database.dispose()
+
+    return await in_transaction(settings.database_url, seed)
 
 
 async def reference(db: AsyncSession) -> list[str]:
@@ -40,10 +39,5 @@ async def reference(db: AsyncSession) -> list[str]:
 async def on_start(settings: Settings, *, demo: bool) -> list[str]:
     """What `serve` seeds: reference data always, demo data on a database with no accounts."""
     assert settings.database_url is not None
-    database = open_database(settings.database_url)
-    try:
-        async with database.sessionmaker() as db, db.begin():
-            fresh = not await demo_data.has_accounts(db)
-    finally:
-        await database.dispose()
+    fresh = not await in_transaction(settings.database_url, demo_data.has_accounts)
     return await run(settings, demo=demo and fresh, password=DEMO_PASSWORD)
