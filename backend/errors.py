@@ -203,6 +203,15 @@ def _database_unavailable(exc: Exception) -> bool:
     )
 
 
+# a unique key taken by a concurrent transaction, a serialization failure, a deadlock: the same
+# request sent again finds the other transaction's work and is answered from it
+RETRYABLE_STATES = ("23505", "40001", "40P01")
+
+
+def _retryable(exc: Exception) -> bool:
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in RETRYABLE_STATES
+
+
 def _malformed_body(exc: Exception) -> bool:
     """A body the JSON decoder gave up on in a way it does not report as a DecodeError:
     invalid UTF-8 inside a string, or nesting deeper than it will follow."""
@@ -220,6 +229,15 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
             "The body is not valid JSON (invalid UTF-8, or nested too deep); nothing was stored.",
         )
         return problem_response(request, problem, {})
+    if _retryable(exc):
+        log.info("concurrent write, retry", error=type(getattr(exc, "orig", exc)).__name__)
+        problem = _problem(
+            503,
+            UNAVAILABLE,
+            "Service temporarily unavailable",
+            "Another write to the same record was in progress; nothing was stored. Retry.",
+        )
+        return problem_response(request, problem, {"Retry-After": "1"})
     if _database_unavailable(exc):
         log.warning("database unavailable", error=type(exc).__name__)
         problem = _problem(

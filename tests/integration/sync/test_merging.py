@@ -395,3 +395,28 @@ async def test_records_of_another_aimag_cannot_be_written(
     assert result["results"][0]["error"]["code"] == "sync.unknown_reference"
     async with committed_database.sessionmaker() as db:
         assert await db.scalar(select(Submission.id)) is None
+
+
+async def test_two_tablets_creating_one_record_at_once_get_no_500(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _pair(committed_client, committed_database)
+    for _ in range(5):
+        record_id = uuid.uuid4()
+        data = meeting(field)
+        pushes = [
+            (tablet, [tablet.mutation("interface_meeting", "create", record_id, data)])
+            for tablet in (a, b)
+        ]
+        answers = await asyncio.gather(*(t.push_raw(m) for t, m in pushes))
+        assert sorted({r.status_code for r in answers}) in ([200], [200, 503]), [
+            r.text for r in answers
+        ]
+        for (tablet, mutations), answer in zip(pushes, answers, strict=True):
+            if answer.status_code == 503:
+                assert answer.headers["retry-after"]
+                answer = await tablet.push_raw(mutations)  # the protocol's retry
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["results"][0]["status"] in ("applied", "duplicate")
+        async with committed_database.sessionmaker() as db:
+            assert (await db.get_one(InterfaceMeeting, record_id)).version == 1
