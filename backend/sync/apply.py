@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from backend.errors import split_msgspec_error
 from backend.sync import entity as entities
 from backend.sync.entity import CycleInfo, Rejected, SyncedEntity, Working
-from backend.sync.merge import Policy, merge_record
+from backend.sync.merge import FieldConflict, Policy, merge_record
 from backend.sync.models import RecordVersion
 from backend.sync.records import canonical
 from backend.sync.schemas import MutationIn, MutationResult, Status
@@ -248,7 +248,7 @@ class Batch(Workset):
         if m.base_version > working.version or m.base_version < 1:
             raise BadBaseVersion("base_version is not a version of this record", "base_version")
         status: Status = "applied"
-        conflict_ids: list[uuid.UUID] = []
+        conflicts: list[FieldConflict] = []
         if m.base_version == working.version:
             new_values = {
                 name: (
@@ -268,13 +268,14 @@ class Batch(Workset):
                 policies=kind.policies,
                 lifecycle_rank=kind.lifecycle_rank,
             )
-            new_values = result.values
-            conflict_ids = [
-                self._conflict(working, m, c.field, c.base, c.server, c.device)
-                for c in result.conflicts
-            ]
-            status = "conflict" if conflict_ids else "merged"
+            new_values, conflicts = result.values, result.conflicts
+            status = "conflict" if conflicts else "merged"
+        self._check_limits(kind, new_values)
         kind.check_update(self, working, new_values)
+        # only now, with every check passed: a refused mutation leaves no conflict behind
+        conflict_ids = [
+            self._conflict(working, m, c.field, c.base, c.server, c.device) for c in conflicts
+        ]
         if new_values:
             working.values = {**working.values, **new_values}
             working.version += 1
@@ -288,6 +289,15 @@ class Batch(Workset):
             version=working.version,
             conflict_ids=conflict_ids,
         )
+
+    def _check_limits(self, kind: SyncedEntity, values: dict[str, Any]) -> None:
+        """A merge can combine two valid edits into a value no edit may have (a set grown past
+        its size, counts added past their bound): that item is refused, never stored."""
+        try:
+            msgspec.convert(values, kind.update, strict=False)
+        except msgspec.ValidationError as exc:
+            message, path = split_msgspec_error(exc)
+            raise InvalidData(f"merged with the server's value, {message}", "data" + path) from None
 
     async def _base(
         self, working: Working, m: MutationIn, changes: dict[str, Any]

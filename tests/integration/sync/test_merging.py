@@ -420,3 +420,44 @@ async def test_two_tablets_creating_one_record_at_once_get_no_500(
             assert answer.json()["results"][0]["status"] in ("applied", "duplicate")
         async with committed_database.sessionmaker() as db:
             assert (await db.get_one(InterfaceMeeting, record_id)).version == 1
+
+
+async def test_a_merge_past_a_limit_rejects_the_item_leaves_no_conflict_and_no_stuck_queue(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _pair(committed_client, committed_database)
+    record_id = uuid.uuid4()
+    crowded = meeting(field) | {"attendance": {"community_female": 60_000}}
+    await a.push(a.mutation("interface_meeting", "create", record_id, crowded))
+    await b.push(
+        b.mutation(
+            "interface_meeting",
+            "update",
+            record_id,
+            {"attendance": {"community_female": 90_000}, "venue": "School hall"},
+            base_version=1,
+        )
+    )
+    # A, offline from version 1: its count adds to B's past the bound of 100,000, and it
+    # changed the venue B changed too
+    stale = a.mutation(
+        "interface_meeting",
+        "update",
+        record_id,
+        {"attendance": {"community_female": 100_000}, "venue": "Bag centre"},
+        base_version=1,
+    )
+    after = a.mutation("interface_meeting", "update", record_id, {"notes": "ok"}, base_version=2)
+    for _ in range(2):  # a resend is answered the same, from the log
+        pushed = await a.push_raw([stale, after])
+        assert pushed.status_code == 200, pushed.text
+        first, second = pushed.json()["results"]
+        outcome = first.get("original_status") or first["status"]
+        assert (outcome, first["error"]["code"]) == ("rejected", "sync.invalid_data")
+        assert first["error"]["field"].startswith("data.attendance")
+        assert (second.get("original_status") or second["status"]) == "applied"
+    conflicts = await committed_client.get("/sync/v1/conflicts", headers=a.headers)
+    assert conflicts.json() == []
+    async with committed_database.sessionmaker() as db:
+        stored = await db.get_one(InterfaceMeeting, record_id)
+    assert (stored.attendance["community_female"], stored.venue) == (90_000, "School hall")
