@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth import access
 from backend.auth.policy import Principal
+from backend.cycles.models import Cycle
 from backend.errors import Conflict as ConflictError
 from backend.errors import InvalidInput, NotFound
 from backend.sync import entity as entities
@@ -18,6 +19,10 @@ from backend.sync.entity import SyncedEntity
 from backend.sync.models import Conflict, RecordVersion
 from backend.sync.records import canonical, record_data, typed_values
 from backend.sync.schemas import ConflictOut, IntegrityOut, ResolvedOut, VersionOut
+
+
+class RoundClosed(ConflictError):
+    code = "sync.round_closed"
 
 
 class AlreadyResolved(ConflictError):
@@ -103,6 +108,13 @@ async def resolve(
     model: Any = kind.model
     record = await db.scalar(select(model).where(model.id == row.record_id).with_for_update())
     assert record is not None
+    round_id = getattr(record, "cycle_id", None)
+    if (
+        round_id is not None
+        and await db.scalar(select(Cycle.phase).where(Cycle.id == round_id).with_for_update())
+        == "closed"
+    ):
+        raise RoundClosed("The round is closed; its records no longer change.")
     current = record_data(kind, record)
     changes: dict[str, Any] = {}
     deleted_at: Any = record.deleted_at

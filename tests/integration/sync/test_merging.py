@@ -461,3 +461,33 @@ async def test_a_merge_past_a_limit_rejects_the_item_leaves_no_conflict_and_no_s
     async with committed_database.sessionmaker() as db:
         stored = await db.get_one(InterfaceMeeting, record_id)
     assert (stored.attendance["community_female"], stored.venue) == (90_000, "School hall")
+
+
+async def test_a_closed_round_does_not_change_when_its_conflict_is_settled(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _pair(committed_client, committed_database)
+    record_id = uuid.uuid4()
+    await a.push(a.mutation("action_item", "create", record_id, action_item(field)))
+    for tablet, who in ((a, "Soum governor"), (b, "Parent council chair")):
+        await tablet.push(
+            tablet.mutation(
+                "action_item", "update", record_id, {"responsible": who}, base_version=1
+            )
+        )
+    coordinator = await Tablet(committed_client, await field.user(Role.COORDINATOR)).sign_in()
+    listed = await committed_client.get("/sync/v1/conflicts", headers=coordinator.headers)
+    (conflict,) = listed.json()
+    closed = await committed_client.post(
+        f"/cycles/v1/{field.cycle_id}/advance", json={"to": "closed"}, headers=coordinator.headers
+    )
+    assert closed.status_code == 200, closed.text
+    answer = await committed_client.post(
+        f"/sync/v1/conflicts/{conflict['id']}/resolve",
+        json={"choice": "device"},
+        headers=coordinator.headers,
+    )
+    assert (answer.status_code, answer.json()["code"]) == (409, "sync.round_closed")
+    async with committed_database.sessionmaker() as db:
+        stored = await db.get_one(ActionItem, record_id)
+    assert (stored.responsible, stored.version) == ("Soum governor", 2)
