@@ -349,6 +349,10 @@ class Batch(Workset):
             return MutationResult(
                 mutation_id=m.mutation_id, id=m.id, status="deleted", version=working.version
             )
+        if m.base_version is None:
+            raise BaseVersionRequired("a delete needs base_version", "base_version")
+        if m.base_version > working.version or m.base_version < 1:
+            raise BadBaseVersion("base_version is not a version of this record", "base_version")
         if m.base_version != working.version:
             # deleting what the device has not seen would silently drop someone's later work
             conflict = self._conflict(working, m, "_deleted", None, working.values, "deleted")

@@ -491,3 +491,21 @@ async def test_a_closed_round_does_not_change_when_its_conflict_is_settled(
     async with committed_database.sessionmaker() as db:
         stored = await db.get_one(ActionItem, record_id)
     assert (stored.responsible, stored.version) == ("Soum governor", 2)
+
+
+async def test_a_delete_from_a_version_that_never_was_is_refused_not_a_conflict(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, _ = await _pair(committed_client, committed_database)
+    record_id = uuid.uuid4()
+    await a.push(a.mutation("action_item", "create", record_id, action_item(field)))
+    pushed = await a.push(
+        a.mutation("action_item", "delete", record_id, base_version=99),
+        a.mutation("action_item", "delete", record_id, base_version=0),
+    )
+    assert [(r["status"], r["error"]["code"]) for r in pushed["results"]] == [
+        ("rejected", "sync.bad_base_version")
+    ] * 2
+    assert (await committed_client.get("/sync/v1/conflicts", headers=a.headers)).json() == []
+    async with committed_database.sessionmaker() as db:
+        assert (await db.get_one(ActionItem, record_id)).deleted_at is None
