@@ -182,6 +182,12 @@ class Batch(Workset):
         digest = kind.check_create(self, data, values)
         values = {name: values.get(name) for name in kind.fields}
 
+        if any(
+            (other.name, record_id) in self.records
+            for other in entities.registered()
+            if other is not kind
+        ):
+            raise RecordExists("another record already has this id", "id")
         existing = self.records.get((kind.name, record_id))
         if existing is not None:
             if existing.deleted:

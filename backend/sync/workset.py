@@ -51,6 +51,10 @@ class Workset:
             if mutated is None or record_id is None:
                 continue
             wanted[mutated.name].add(record_id)
+            if mutation.op == "create":
+                # one id names one record of one kind: look for it under every kind
+                for kind in kinds:
+                    wanted[kind.name].add(record_id)
             for key, referred in mutated.references.items():
                 if (ref := uuid_or_none(mutation.data.get(key))) is not None:
                     wanted[referred].add(ref)

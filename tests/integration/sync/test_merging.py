@@ -509,3 +509,24 @@ async def test_a_delete_from_a_version_that_never_was_is_refused_not_a_conflict(
     assert (await committed_client.get("/sync/v1/conflicts", headers=a.headers)).json() == []
     async with committed_database.sessionmaker() as db:
         assert (await db.get_one(ActionItem, record_id)).deleted_at is None
+
+
+async def test_one_id_names_one_record_of_one_kind(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _pair(committed_client, committed_database)
+    earlier, together = uuid.uuid4(), uuid.uuid4()
+    await a.push(a.mutation("interface_meeting", "create", earlier, meeting(field)))
+    pushed = await b.push(
+        b.mutation("action_item", "create", earlier, action_item(field)),
+        b.mutation("interface_meeting", "create", together, meeting(field)),
+        b.mutation("action_item", "create", together, action_item(field)),
+    )
+    assert [(r["status"], (r.get("error") or {}).get("code")) for r in pushed["results"]] == [
+        ("rejected", "sync.record_exists"),
+        ("applied", None),
+        ("rejected", "sync.record_exists"),
+    ]
+    async with committed_database.sessionmaker() as db:
+        items = await db.scalars(select(ActionItem).where(ActionItem.id.in_([earlier, together])))
+        assert list(items) == []
