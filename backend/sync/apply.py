@@ -71,29 +71,26 @@ class BadBaseVersion(Rejected):
     code = "sync.bad_base_version"
 
 
-def _time_beyond_range(value: Any, path: str) -> str | None:
+def _time_beyond_range(value: msgspec.Struct, path: str) -> str | None:
     """Where a date and time hides that has no UTC form (9999-12-31T23:59:59-14:00 is in the
-    year 10000 in UTC): one record refused, not the push."""
-    if isinstance(value, datetime):
-        try:
-            value.astimezone(UTC)
-        except OverflowError:
-            return path
-        return None
-    if isinstance(value, msgspec.Struct):
-        items: Any = ((name, getattr(value, name)) for name in value.__struct_fields__)
-    elif isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list):
-        items = ((f"[{i}]", item) for i, item in enumerate(value))
-    else:
-        return None
-    for name, item in items:
-        step = name if str(name).startswith("[") else f".{name}"
-        found = _time_beyond_range(item, f"{path}{step}")
-        if found is not None:
-            return found
+    year 10000 in UTC): one record refused, not the push. Dates and times are typed fields of
+    the wire types (free-form values such as answers decode to strings), so only fields and
+    nested wire types are looked at."""
+    for name in value.__struct_fields__:
+        item = getattr(value, name)
+        if isinstance(item, datetime):
+            try:
+                item.astimezone(UTC)
+            except OverflowError:
+                return f"{path}.{name}"
+        elif isinstance(item, msgspec.Struct):
+            found = _time_beyond_range(item, f"{path}.{name}")
+            if found is not None:
+                return found
     return None
+
+
+NUL = b"\\u0000"  # how JSON writes a NUL character
 
 
 def _nul_at(value: Any, path: str) -> str | None:
@@ -121,7 +118,12 @@ class Batch(Workset):
             kind = entities.find(mutation.entity)
             if kind is None:
                 raise UnknownEntity(f"unknown entity {mutation.entity!r}", "entity")
-            nul = _nul_at(mutation.data, "data")
+            # the encoder finds a NUL at C speed; only then is the field looked for
+            nul = (
+                _nul_at(mutation.data, "data")
+                if NUL in msgspec.json.encode(mutation.data)
+                else None
+            )
             if nul is not None:
                 raise InvalidData("text may not contain NUL characters", nul)
             record_id = uuid_or_none(mutation.id)
@@ -183,7 +185,7 @@ class Batch(Workset):
         values = {name: values.get(name) for name in kind.fields}
 
         if any(
-            (other.name, record_id) in self.records
+            (other.name, record_id) in self.records or (other.name, record_id) in self.taken
             for other in entities.registered()
             if other is not kind
         ):

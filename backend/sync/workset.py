@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import (
+    Uuid,
+    any_,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.policy import Principal
@@ -37,6 +48,8 @@ class Workset:
     snapshots: dict[tuple[str, uuid.UUID, int], dict[str, Any] | None] = field(default_factory=dict)
     # versions this push wrote (all by this device)
     written: set[tuple[str, uuid.UUID, int]] = field(default_factory=set)
+    # (kind, id) of stored records whose ids this push's creates name: one id, one record
+    taken: set[tuple[str, uuid.UUID]] = field(default_factory=set)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -45,6 +58,7 @@ class Workset:
         kinds = entities.registered()
         wanted: dict[str, set[uuid.UUID]] = {kind.name: set() for kind in kinds}
         cycle_ids: set[uuid.UUID] = set()
+        created: set[uuid.UUID] = set()
         for mutation in mutations:
             record_id = uuid_or_none(mutation.id)
             mutated = entities.find(mutation.entity)
@@ -52,14 +66,25 @@ class Workset:
                 continue
             wanted[mutated.name].add(record_id)
             if mutation.op == "create":
-                # one id names one record of one kind: look for it under every kind
-                for kind in kinds:
-                    wanted[kind.name].add(record_id)
+                created.add(record_id)
             for key, referred in mutated.references.items():
                 if (ref := uuid_or_none(mutation.data.get(key))) is not None:
                     wanted[referred].add(ref)
             if (ref := uuid_or_none(mutation.data.get("cycle_id"))) is not None:
                 cycle_ids.add(ref)
+        if created:
+            # one statement of fixed shape (cached), the ids as one array parameter
+            named = bindparam("created", list(created), type_=ARRAY(Uuid()))
+            tables: list[Any] = [kind.model for kind in kinds]
+            found = union_all(
+                *(
+                    select(literal_column(f"'{kind.name}'").label("entity"), table.id).where(
+                        table.id == any_(named)
+                    )
+                    for kind, table in zip(kinds, tables, strict=True)
+                )
+            )
+            self.taken = {(entity, record_id) for entity, record_id in await self.db.execute(found)}
         for kind in kinds:
             ids = sorted(wanted[kind.name])
             if not ids:
