@@ -1,0 +1,154 @@
+"""Sequences a hostile tester plays with two tablets and the documented protocol: races on one
+id, merges past a bound, conflicts in closed rounds, impossible versions, one id for two kinds.
+Each answers as the protocol says, never a 500, and loses nothing acknowledged."""
+
+import asyncio
+import uuid
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import select
+
+from backend.action_plans.models import ActionItem, InterfaceMeeting
+from backend.auth.models import Role
+from backend.database.session import Database
+from tests.integration.sync.test_merging import _pair
+from tests.support.field import Tablet
+from tests.support.sync_data import action_item, meeting
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_two_tablets_creating_one_record_at_once_get_no_500(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _pair(committed_client, committed_database)
+    for _ in range(5):
+        record_id = uuid.uuid4()
+        data = meeting(field)
+        pushes = [
+            (tablet, [tablet.mutation("interface_meeting", "create", record_id, data)])
+            for tablet in (a, b)
+        ]
+        answers = await asyncio.gather(*(t.push_raw(m) for t, m in pushes))
+        assert sorted({r.status_code for r in answers}) in ([200], [200, 503]), [
+            r.text for r in answers
+        ]
+        for (tablet, mutations), answer in zip(pushes, answers, strict=True):
+            if answer.status_code == 503:
+                assert answer.headers["retry-after"]
+                answer = await tablet.push_raw(mutations)  # the protocol's retry
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["results"][0]["status"] in ("applied", "duplicate")
+        async with committed_database.sessionmaker() as db:
+            assert (await db.get_one(InterfaceMeeting, record_id)).version == 1
+
+
+async def test_a_merge_past_a_limit_rejects_the_item_leaves_no_conflict_and_no_stuck_queue(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _pair(committed_client, committed_database)
+    record_id = uuid.uuid4()
+    crowded = meeting(field) | {"attendance": {"community_female": 60_000}}
+    await a.push(a.mutation("interface_meeting", "create", record_id, crowded))
+    await b.push(
+        b.mutation(
+            "interface_meeting",
+            "update",
+            record_id,
+            {"attendance": {"community_female": 90_000}, "venue": "School hall"},
+            base_version=1,
+        )
+    )
+    # A, offline from version 1: its count adds to B's past the bound of 100,000, and it
+    # changed the venue B changed too
+    stale = a.mutation(
+        "interface_meeting",
+        "update",
+        record_id,
+        {"attendance": {"community_female": 100_000}, "venue": "Bag centre"},
+        base_version=1,
+    )
+    after = a.mutation("interface_meeting", "update", record_id, {"notes": "ok"}, base_version=2)
+    for _ in range(2):  # a resend is answered the same, from the log
+        pushed = await a.push_raw([stale, after])
+        assert pushed.status_code == 200, pushed.text
+        first, second = pushed.json()["results"]
+        outcome = first.get("original_status") or first["status"]
+        assert (outcome, first["error"]["code"]) == ("rejected", "sync.invalid_data")
+        assert first["error"]["field"].startswith("data.attendance")
+        assert (second.get("original_status") or second["status"]) == "applied"
+    conflicts = await committed_client.get("/sync/v1/conflicts", headers=a.headers)
+    assert conflicts.json() == []
+    async with committed_database.sessionmaker() as db:
+        stored = await db.get_one(InterfaceMeeting, record_id)
+    assert (stored.attendance["community_female"], stored.venue) == (90_000, "School hall")
+
+
+async def test_a_closed_round_does_not_change_when_its_conflict_is_settled(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _pair(committed_client, committed_database)
+    record_id = uuid.uuid4()
+    await a.push(a.mutation("action_item", "create", record_id, action_item(field)))
+    for tablet, who in ((a, "Soum governor"), (b, "Parent council chair")):
+        await tablet.push(
+            tablet.mutation(
+                "action_item", "update", record_id, {"responsible": who}, base_version=1
+            )
+        )
+    coordinator = await Tablet(committed_client, await field.user(Role.COORDINATOR)).sign_in()
+    listed = await committed_client.get("/sync/v1/conflicts", headers=coordinator.headers)
+    (conflict,) = listed.json()
+    closed = await committed_client.post(
+        f"/cycles/v1/{field.cycle_id}/advance", json={"to": "closed"}, headers=coordinator.headers
+    )
+    assert closed.status_code == 200, closed.text
+    answer = await committed_client.post(
+        f"/sync/v1/conflicts/{conflict['id']}/resolve",
+        json={"choice": "device"},
+        headers=coordinator.headers,
+    )
+    assert (answer.status_code, answer.json()["code"]) == (409, "sync.round_closed")
+    async with committed_database.sessionmaker() as db:
+        stored = await db.get_one(ActionItem, record_id)
+    assert (stored.responsible, stored.version) == ("Soum governor", 2)
+
+
+async def test_a_delete_from_a_version_that_never_was_is_refused_not_a_conflict(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, _ = await _pair(committed_client, committed_database)
+    record_id = uuid.uuid4()
+    await a.push(a.mutation("action_item", "create", record_id, action_item(field)))
+    pushed = await a.push(
+        a.mutation("action_item", "delete", record_id, base_version=99),
+        a.mutation("action_item", "delete", record_id, base_version=0),
+    )
+    assert [(r["status"], r["error"]["code"]) for r in pushed["results"]] == [
+        ("rejected", "sync.bad_base_version")
+    ] * 2
+    assert (await committed_client.get("/sync/v1/conflicts", headers=a.headers)).json() == []
+    async with committed_database.sessionmaker() as db:
+        assert (await db.get_one(ActionItem, record_id)).deleted_at is None
+
+
+async def test_one_id_names_one_record_of_one_kind(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _pair(committed_client, committed_database)
+    earlier, together = uuid.uuid4(), uuid.uuid4()
+    await a.push(a.mutation("interface_meeting", "create", earlier, meeting(field)))
+    pushed = await b.push(
+        b.mutation("action_item", "create", earlier, action_item(field)),
+        b.mutation("interface_meeting", "create", together, meeting(field)),
+        b.mutation("action_item", "create", together, action_item(field)),
+    )
+    assert [(r["status"], (r.get("error") or {}).get("code")) for r in pushed["results"]] == [
+        ("rejected", "sync.record_exists"),
+        ("applied", None),
+        ("rejected", "sync.record_exists"),
+    ]
+    async with committed_database.sessionmaker() as db:
+        items = await db.scalars(select(ActionItem).where(ActionItem.id.in_([earlier, together])))
+        assert list(items) == []
