@@ -7,13 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, select
 
 from backend.errors import split_msgspec_error
 from backend.sync import entity as entities
 from backend.sync.entity import CycleInfo, Rejected, SyncedEntity, Working
 from backend.sync.merge import FieldConflict, Policy, merge_record
-from backend.sync.models import RecordVersion
 from backend.sync.records import canonical
 from backend.sync.schemas import MutationIn, MutationResult, Status
 from backend.sync.workset import Workset, uuid_or_none
@@ -221,7 +219,7 @@ class Batch(Workset):
             content_hash=digest,
         )
         self.records[(kind.name, record_id)] = working
-        self._remember(working, values, m)
+        self._remember(working, values, m.mutation_id)
         return MutationResult(mutation_id=m.mutation_id, id=m.id, status="applied", version=1)
 
     def _existing(self, kind: SyncedEntity, record_id: uuid.UUID) -> Working:
@@ -289,7 +287,7 @@ class Batch(Workset):
             working.version += 1
             working.dirty = True
             working.changed_fields |= set(new_values)
-            self._remember(working, new_values, m)
+            self._remember(working, new_values, m.mutation_id, sent=changes)
         return MutationResult(
             mutation_id=m.mutation_id,
             id=m.id,
@@ -297,6 +295,54 @@ class Batch(Workset):
             version=working.version,
             conflict_ids=conflict_ids,
         )
+
+    def settle(
+        self,
+        working: Working,
+        *,
+        conflict_id: uuid.UUID,
+        field: str,
+        chosen: Any,
+        restore: bool,
+        delete: bool,
+    ) -> dict[str, Any]:
+        """A settled conflict as a new version, checked like any edit: `chosen` is the value of
+        `field` (one key of it for `answers.<key>`; for a delete conflict, the device's edit,
+        taken back onto the record's last state when `restore`). Returns the fields changed."""
+        kind = working.kind
+        changes: dict[str, Any] = {}
+        if field == "_deleted":
+            if restore:
+                for name, value in (chosen or {}).items():
+                    changes[name] = (
+                        {**(working.values.get(name) or {}), **value}
+                        if kind.policies.get(name) is Policy.PER_KEY
+                        else value
+                    )
+        else:
+            name, _, key = field.partition(".")
+            changes[name] = {**(working.values.get(name) or {}), key: chosen} if key else chosen
+        changes = {name: v for name, v in changes.items() if working.values.get(name) != v}
+        deleted = delete or (working.deleted and not restore)
+        if changes or deleted != working.deleted:
+            # a person settling is bound by the rules a push is: who may change the record,
+            # in which phase, and what values it may hold
+            kind.check_change(self, working)
+            if changes:
+                self._check_limits(kind, changes)
+                kind.check_update(self, working, changes)
+        working.values = {**working.values, **changes}
+        working.version += 1
+        working.deleted = deleted
+        working.dirty = True
+        working.changed_fields |= set(changes)
+        self._remember(
+            working,
+            changes | {"_resolved_conflict": str(conflict_id)},
+            None,
+            deleted=delete,
+        )
+        return changes
 
     def _check_limits(self, kind: SyncedEntity, values: dict[str, Any]) -> None:
         """A merge can combine two valid edits into a value no edit may have (a set grown past
@@ -310,9 +356,12 @@ class Batch(Workset):
     async def _base(
         self, working: Working, m: MutationIn, changes: dict[str, Any]
     ) -> dict[str, Any]:
-        """The device's starting values: as it sent them, else the stored version it names,
-        moved on past the versions this device wrote itself since (its own offline edits
-        of one record are a line, not a conflict with itself)."""
+        """The values the device's edit started from, field by field (for answers, indicator by
+        indicator): as it sent them in `base`; else what it last sent for that field since
+        `base_version`, if it has written the field since (its own offline edits of one record
+        are a line, not a conflict with itself); else the stored copy of `base_version`. A field
+        someone else wrote after the device's own last write is thus compared with what the
+        device knew, and opens a conflict rather than being overwritten."""
         if m.base is not None and set(changes) <= set(m.base):
             return {
                 name: canonical(value)
@@ -321,26 +370,20 @@ class Batch(Workset):
                 ).items()
                 if value is not msgspec.UNSET
             }
-        own = await self.db.scalar(
-            select(func.max(RecordVersion.version)).where(
-                RecordVersion.entity == working.kind.name,
-                RecordVersion.record_id == working.id,
-                RecordVersion.device_id == self.device_id,
-                RecordVersion.version > (m.base_version or 0),
-            )
-        )
-        in_batch = max(
-            (
-                version
-                for entity, record_id, version in self.written
-                if (entity, record_id) == (working.kind.name, working.id)
-            ),
-            default=0,
-        )
-        snapshot = await self._snapshot(working, max(m.base_version or 0, own or 0, in_batch))
+        assert m.base_version is not None
+        snapshot = await self._snapshot(working, m.base_version)
         if snapshot is None:
             raise BadBaseVersion("no such version of this record", "base_version")
-        return snapshot
+        base = {name: snapshot.get(name) for name in changes}
+        for sent in await self.sent_since(working, m.base_version):
+            for name, value in sent.items():
+                if name not in base:
+                    continue
+                if working.kind.policies.get(name) is Policy.PER_KEY:
+                    base[name] = {**(base[name] or {}), **value}
+                else:
+                    base[name] = value
+        return base
 
     def _decode_base(self, raw: dict[str, Any], kind: SyncedEntity) -> Any:
         try:
@@ -374,7 +417,7 @@ class Batch(Workset):
         working.deleted = True
         working.version += 1
         working.dirty = True
-        self._remember(working, {}, m, deleted=True)
+        self._remember(working, {}, m.mutation_id, deleted=True)
         return MutationResult(
             mutation_id=m.mutation_id, id=m.id, status="applied", version=working.version
         )

@@ -6,18 +6,19 @@ import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy import and_, false, func, or_, select, update
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth import access
 from backend.auth.policy import Principal
 from backend.cycles.models import Cycle
 from backend.errors import Conflict as ConflictError
-from backend.errors import InvalidInput, NotFound
+from backend.errors import FieldError, InvalidInput, NotFound, split_msgspec_error
 from backend.sync import entity as entities
-from backend.sync.entity import SyncedEntity
+from backend.sync.apply import Batch
+from backend.sync.entity import Rejected, SyncedEntity
 from backend.sync.models import Conflict, RecordVersion
-from backend.sync.records import canonical, record_data, typed_values
+from backend.sync.records import canonical
 from backend.sync.schemas import ConflictOut, IntegrityOut, ResolvedOut, VersionOut
 
 
@@ -87,6 +88,13 @@ async def list_conflicts(
     return [conflict_out(row) for row in rows]
 
 
+class ResolutionRefused(InvalidInput):
+    """The chosen value breaks a rule of the record (its type, its template, its author or
+    phase); `errors` carries the rule's own code."""
+
+    code, status = "sync.resolution_refused", 422
+
+
 async def resolve(
     db: AsyncSession,
     *,
@@ -95,7 +103,8 @@ async def resolve(
     choice: str,
     value: Any,
 ) -> ResolvedOut:
-    """Settle a conflict: the chosen value becomes a new version that reaches every device."""
+    """Settle a conflict: the chosen value becomes a new version that reaches every device,
+    written through the same checks as a push (`Batch.settle`)."""
     row = await db.scalar(
         select(Conflict).where(Conflict.id == conflict_id, _visible(principal)).with_for_update()
     )
@@ -105,59 +114,42 @@ async def resolve(
         raise AlreadyResolved("This conflict was settled already.")
     kind = entities.find(row.entity)
     assert kind is not None  # conflicts are opened on registered entities only
-    model: Any = kind.model
-    record = await db.scalar(select(model).where(model.id == row.record_id).with_for_update())
-    assert record is not None
-    round_id = getattr(record, "cycle_id", None)
-    if (
-        round_id is not None
-        and await db.scalar(select(Cycle.phase).where(Cycle.id == round_id).with_for_update())
-        == "closed"
-    ):
+    batch = Batch(db, principal, principal.device_id)
+    working = await batch.load(kind, row.record_id)
+    assert working is not None  # the conflict is visible only with its record
+    round_phase = await db.scalar(
+        select(Cycle.phase).where(Cycle.id == working.cycle_id).with_for_update()
+    )
+    if round_phase == "closed":
         raise RoundClosed("The round is closed; its records no longer change.")
-    current = record_data(kind, record)
-    changes: dict[str, Any] = {}
-    deleted_at: Any = record.deleted_at
     if row.field == "_deleted":
-        if choice == "device":
-            if row.device_value == "deleted":
-                deleted_at = func.now()  # the device's delete wins
-            else:
-                deleted_at = None  # the device's edit brings the record back
-                changes = dict(row.device_value or {})
-        elif choice == "value":
+        if choice == "value":
             raise InvalidInput("A delete conflict is settled by server or device.", field="choice")
+        chosen = row.device_value if choice == "device" else None
+        deletes = choice == "device" and row.device_value == "deleted"
+        restore = choice == "device" and not deletes
     else:
-        chosen = {"server": row.server_value, "device": row.device_value}.get(choice, value)
+        chosen = {"server": row.server_value, "device": row.device_value}.get(choice)
         if choice == "value":
             chosen = _checked(kind, row.field, value)
-        name, _, key = row.field.partition(".")
-        if key:  # one key of a field merged key by key
-            changes[name] = {**current[name], key: chosen}
-        else:
-            changes[name] = chosen
-    changes = {name: v for name, v in changes.items() if current.get(name) != v}
-    version = record.version + 1
-    values = typed_values(kind, changes, create=False) if changes else {}
-    await db.execute(
-        update(model)
-        .where(model.id == record.id)
-        .values(**values, version=version, updated_at=func.now(), deleted_at=deleted_at)
-    )
-    db.add(
-        RecordVersion(
-            entity=row.entity,
-            record_id=row.record_id,
-            version=version,
-            changed=changes | {"_resolved_conflict": str(row.id)},
-            snapshot=current | changes,
-            deleted=row.field == "_deleted"
-            and choice == "device"
-            and row.device_value == "deleted",
-            user_id=principal.user_id,
-            device_id=principal.device_id,
+        deletes = restore = False
+    try:
+        changes = batch.settle(
+            working,
+            conflict_id=row.id,
+            field=row.field,
+            chosen=chosen,
+            restore=restore,
+            delete=deletes,
         )
-    )
+    except Rejected as refusal:
+        error = refusal.error
+        raise ResolutionRefused(
+            error.detail,
+            field="value" if choice == "value" else "choice",
+            errors=[FieldError(field=error.field, message=error.detail, code=error.code)],
+        ) from None
+    await batch.flush()
     row.status = "resolved"
     row.resolution = choice
     row.resolved_value = changes.get(row.field.partition(".")[0]) if changes else None
@@ -165,17 +157,22 @@ async def resolve(
     row.resolved_at = func.now()
     await db.flush()
     await db.refresh(row)
-    return ResolvedOut(conflict=conflict_out(row), version=version)
+    return ResolvedOut(conflict=conflict_out(row), version=working.version)
 
 
 def _checked(kind: SyncedEntity, field: str, value: Any) -> Any:
-    """A value typed in by a person, checked like a device's would be."""
+    """A value typed in by a person, decoded like a device's would be."""
     name, _, key = field.partition(".")
     candidate = {name: {key: value} if key else value}
     try:
         struct = msgspec.convert(candidate, kind.update)
     except msgspec.ValidationError as exc:
-        raise InvalidInput(str(exc), field="value") from None
+        message, _ = split_msgspec_error(exc)
+        raise ResolutionRefused(
+            message,
+            field="value",
+            errors=[FieldError(field="value", message=message, code="sync.invalid_data")],
+        ) from None
     typed = getattr(struct, name)
     return canonical(typed[key] if key else typed)
 

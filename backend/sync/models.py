@@ -136,6 +136,10 @@ class RecordVersion(Base):
     changed: Mapped[dict[str, Any]] = mapped_column(JSONB)
     # the whole record at this version: the base of later three-way merges
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # what the device sent, as it sent it (for answers, the indicators it changed): its own view
+    # of those fields, the base of its later edits made from an older version (null for
+    # versions no device edit made: creates, deletes, settled conflicts, seeding)
+    sent: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     deleted: Mapped[bool] = mapped_column(server_default="false")
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     device_id: Mapped[uuid.UUID | None]

@@ -26,7 +26,7 @@ from backend.cycles.models import Cycle
 from backend.facilities import service as facilities
 from backend.facilities.models import Facility
 from backend.sync import entity as entities
-from backend.sync.entity import CycleInfo, Working
+from backend.sync.entity import CycleInfo, SyncedEntity, Working
 from backend.sync.models import Conflict, RecordVersion
 from backend.sync.records import record_data, typed_values
 from backend.sync.schemas import MutationIn
@@ -40,14 +40,12 @@ class Workset:
 
     db: AsyncSession
     principal: Principal
-    device_id: uuid.UUID
+    device_id: uuid.UUID | None
     records: dict[tuple[str, uuid.UUID], Working] = field(default_factory=dict)
     cycles: dict[uuid.UUID, CycleInfo] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     snapshots: dict[tuple[str, uuid.UUID, int], dict[str, Any] | None] = field(default_factory=dict)
-    # versions this push wrote (all by this device)
-    written: set[tuple[str, uuid.UUID, int]] = field(default_factory=set)
     # (kind, id) of stored records whose ids this push's creates name: one id, one record
     taken: set[tuple[str, uuid.UUID]] = field(default_factory=set)
 
@@ -85,8 +83,17 @@ class Workset:
                 )
             )
             self.taken = {(entity, record_id) for entity, record_id in await self.db.execute(found)}
+        await self._load(wanted, cycle_ids)
+
+    async def load(self, kind: SyncedEntity, record_id: uuid.UUID) -> Working | None:
+        """Load and lock one record, and its round, as a push would."""
+        await self._load({kind.name: {record_id}}, set())
+        return self.records.get((kind.name, record_id))
+
+    async def _load(self, wanted: dict[str, set[uuid.UUID]], cycle_ids: set[uuid.UUID]) -> None:
+        kinds = entities.registered()
         for kind in kinds:
-            ids = sorted(wanted[kind.name])
+            ids = sorted(wanted.get(kind.name, ()))
             if not ids:
                 continue
             model: Any = kind.model
@@ -158,11 +165,16 @@ class Workset:
 
     # -- recording -------------------------------------------------------------------------------
     def _remember(
-        self, working: Working, changed: dict[str, Any], m: MutationIn, *, deleted: bool = False
+        self,
+        working: Working,
+        changed: dict[str, Any],
+        mutation_id: int | None,
+        *,
+        sent: dict[str, Any] | None = None,
+        deleted: bool = False,
     ) -> None:
         snapshot = dict(working.values)
         self.snapshots[(working.kind.name, working.id, working.version)] = snapshot
-        self.written.add((working.kind.name, working.id, working.version))
         self.history.append(
             {
                 "entity": working.kind.name,
@@ -170,12 +182,36 @@ class Workset:
                 "version": working.version,
                 "changed": changed,
                 "snapshot": snapshot,
+                "sent": sent,
                 "deleted": deleted,
                 "user_id": self.principal.user_id,
                 "device_id": self.device_id,
-                "mutation_id": m.mutation_id,
+                "mutation_id": mutation_id,
             }
         )
+
+    async def sent_since(self, working: Working, version: int) -> list[dict[str, Any]]:
+        """What this device sent for the record after `version`, oldest first: stored versions,
+        then this push's own."""
+        stored = await self.db.scalars(
+            select(RecordVersion.sent)
+            .where(
+                RecordVersion.entity == working.kind.name,
+                RecordVersion.record_id == working.id,
+                RecordVersion.device_id == self.device_id,
+                RecordVersion.version > version,
+                RecordVersion.sent.is_not(None),
+            )
+            .order_by(RecordVersion.version)
+        )
+        ours = [
+            entry["sent"]
+            for entry in self.history
+            if (entry["entity"], entry["record_id"]) == (working.kind.name, working.id)
+            and entry["version"] > version
+            and entry["sent"] is not None
+        ]
+        return [*stored, *ours]
 
     def _conflict(
         self, working: Working, m: MutationIn, field: str, base: Any, server: Any, device: Any
