@@ -79,10 +79,6 @@ class CycleMismatch(Rejected):
     code = "submission.cycle_mismatch"
 
 
-class CycleClosed(Rejected):
-    code = "submission.cycle_closed"
-
-
 class InvalidAnswers(Rejected):
     code = "submission.invalid_answers"
 
@@ -134,8 +130,6 @@ def check_new(
         given = getattr(data, name)
         if given is not None and given != expected:
             raise CycleMismatch(f"{name} is not the cycle's", f"data.{name}")
-    if cycle.phase == "closed":
-        raise CycleClosed("the cycle is closed", "data.cycle_id")
     check_answers(cycle, data.respondent, values["answers"])
     return content_hash(values)
 

@@ -69,6 +69,12 @@ class BadBaseVersion(Rejected):
     code = "sync.bad_base_version"
 
 
+class RoundClosed(Rejected):
+    """A closed round is the record of what happened: none of its records changes again."""
+
+    code = "sync.round_closed"
+
+
 def _time_beyond_range(value: msgspec.Struct, path: str) -> str | None:
     """Where a date and time hides that has no UTC form (9999-12-31T23:59:59-14:00 is in the
     year 10000 in UTC): one record refused, not the push. Dates and times are typed fields of
@@ -176,6 +182,7 @@ class Batch(Workset):
     def _create(self, kind: SyncedEntity, record_id: uuid.UUID, m: MutationIn) -> MutationResult:
         data = self._decode(m.data, kind.create)
         placement = kind.place(self, data)
+        self._check_open(placement.cycle_id)
         values = canonical(data)
         values["facility_id"] = str(placement.facility_id)
         values |= placement.values
@@ -226,7 +233,13 @@ class Batch(Workset):
         working = self.records.get((kind.name, record_id))
         if working is None or not working.in_scope:
             raise UnknownRecord(f"no such {kind.name} in your scope", "id")
+        self._check_open(working.cycle_id)
         return working
+
+    def _check_open(self, cycle_id: uuid.UUID) -> None:
+        cycle = self.cycles.get(cycle_id)
+        if cycle is not None and cycle.phase == "closed":
+            raise RoundClosed("the round is closed: its records no longer change", "id")
 
     async def _update(
         self, kind: SyncedEntity, record_id: uuid.UUID, m: MutationIn

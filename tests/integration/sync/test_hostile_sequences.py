@@ -14,7 +14,7 @@ from backend.auth.models import Role
 from backend.database.session import Database
 from tests.integration.sync.test_merging import _pair
 from tests.support.field import Tablet
-from tests.support.sync_data import action_item, meeting
+from tests.support.sync_data import action_item, meeting, submission
 
 pytestmark = pytest.mark.asyncio
 
@@ -110,9 +110,26 @@ async def test_a_closed_round_does_not_change_when_its_conflict_is_settled(
         headers=coordinator.headers,
     )
     assert (answer.status_code, answer.json()["code"]) == (409, "sync.round_closed")
+    # nor does a push change, add to or remove anything of the closed round
+    pushed = await b.push(
+        b.mutation("action_item", "update", record_id, {"resources": "MNT 1m"}, base_version=2),
+        b.mutation("action_item", "delete", record_id, base_version=2),
+        b.mutation("interface_meeting", "create", uuid.uuid4(), meeting(field)),
+        b.mutation("submission", "create", uuid.uuid4(), submission(field)),
+        b.mutation(
+            "action_update",
+            "create",
+            uuid.uuid4(),
+            {"action_item_id": str(record_id), "status": "done", "reported_on": "2026-12-01"},
+        ),
+    )
+    assert [(r["status"], r["error"]["code"]) for r in pushed["results"]] == [
+        ("rejected", "sync.round_closed")
+    ] * 5
     async with committed_database.sessionmaker() as db:
         stored = await db.get_one(ActionItem, record_id)
-    assert (stored.responsible, stored.version) == ("Soum governor", 2)
+    assert (stored.responsible, stored.resources, stored.version) == ("Soum governor", "", 2)
+    assert stored.deleted_at is None
 
 
 async def test_a_delete_from_a_version_that_never_was_is_refused_not_a_conflict(
