@@ -10,23 +10,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.action_plans.models import ActionItem, ActionUpdate, InterfaceMeeting
+from backend.action_plans.sync import ACTION_ITEM, ACTION_UPDATE, MEETING
 from backend.attachments import refs
 from backend.auth.models import Role
 from backend.cycles.models import Cycle, CyclePhaseChange
 from backend.cycles.phases import PHASES
-from backend.submissions.models import Submission
-from backend.submissions.sync import (
-    SUBMISSION,
-    Group,
-    Respondent,
-    SubmissionCreate,
-    check_new,
-    placed,
-)
+from backend.seed.records import Desk, make
+from backend.submissions.sync import SUBMISSION, Respondent
 from backend.sync.entity import CycleInfo
-from backend.sync.models import RecordVersion
-from backend.sync.records import typed_values
 from backend.templates.document import (
     Count,
     Entitlement,
@@ -173,39 +164,6 @@ def _after_meeting(phase: str, held_on: date) -> datetime | None:
     return datetime.combine(held_on + timedelta(days=1), datetime.min.time(), UTC)
 
 
-async def _submit(
-    db: AsyncSession,
-    *,
-    submission_id: uuid.UUID,
-    data: SubmissionCreate,
-    cycle: CycleInfo,
-    author: uuid.UUID,
-    role: Role,
-) -> None:
-    """A submission stored as a tablet's push stores it: the same checks and content hash,
-    and its first version in the record's history."""
-    values = placed(data, cycle)
-    digest = check_new(data, values, cycle=cycle, role=role)
-    db.add(
-        Submission(
-            id=submission_id,
-            created_by=author,
-            content_hash=digest,
-            **typed_values(SUBMISSION, values, create=True),
-        )
-    )
-    db.add(
-        RecordVersion(
-            entity=SUBMISSION.name,
-            record_id=submission_id,
-            version=1,
-            changed=values,
-            snapshot=values,
-            user_id=author,
-        )
-    )
-
-
 async def seed_round(
     db: AsyncSession,
     *,
@@ -249,7 +207,9 @@ async def seed_round(
     collected = datetime.combine(held_on - timedelta(days=10), datetime.min.time(), UTC)
     version = await db.get(TemplateVersion, version_id)
     assert version is not None
-    scoring = CycleInfo(facility_id=facility_id, phase=SCORED_IN, template_version=version)
+    # the submissions were made while the round was scoring, its plan at the meeting
+    scoring = Desk(cycle.id, CycleInfo(facility_id, SCORED_IN, version))
+    planning = Desk(cycle.id, CycleInfo(facility_id, "interface_meeting", version))
     entries: list[tuple[Respondent, str | None]] = [("community", group) for group in groups]
     entries.append(("provider", None))
     if any("monitor" in i.respondents for i in document.indicators):
@@ -265,24 +225,25 @@ async def seed_round(
                 mentions.append((SUBMISSION.name, submission_id, facility_id, hashes, False, True))
                 del evidence[(who, key)]
         person, role = AUTHORS[respondent]
-        await _submit(
+        data: dict[str, Any] = {
+            "cycle_id": cycle.id,
+            "respondent": respondent,
+            "answers": answers,
+            "collected_at": collected,
+        }
+        if group is not None:
+            data["group"] = {"type": group, "participants": _participants(group, rng)}
+        await make(
             db,
-            submission_id=submission_id,
-            data=SubmissionCreate(
-                cycle_id=cycle.id,
-                respondent=respondent,
-                answers=answers,
-                collected_at=collected,
-                group=None
-                if group is None
-                else Group(type=group, participants=_participants(group, rng)),
-            ),
-            cycle=scoring,
+            scoring,
+            SUBMISSION,
+            data,
             author=people[person],
             role=role,
+            record_id=submission_id,
         )
     if PHASES.index(phase) > PHASES.index("interface_meeting"):
-        await _seed_plan(db, cycle, document, held_on, people, rng)
+        await _seed_plan(db, planning, document, held_on, people, rng)
     await db.flush()
     await refs.record(db, mentions, None)
     return cycle
@@ -290,54 +251,62 @@ async def seed_round(
 
 async def _seed_plan(
     db: AsyncSession,
-    cycle: Cycle,
+    desk: Desk,
     document: TemplateDocument,
     held_on: date,
     people: dict[str, uuid.UUID],
     rng: random.Random,
 ) -> None:
-    meeting = InterfaceMeeting(
-        id=uuid.uuid4(),
-        cycle_id=cycle.id,
-        facility_id=cycle.facility_id,
-        held_on=held_on,
-        venue="Сумын соёлын төв",
-        status="held",
-        created_by=people["facilitator"],
-        attendance={
-            "community_female": rng.randint(12, 20),
-            "community_male": rng.randint(8, 15),
-            "provider": 4,
-            "officials": 2,
+    facilitator = people["facilitator"]
+    meeting_id = await make(
+        db,
+        desk,
+        MEETING,
+        {
+            "cycle_id": desk.cycle_id,
+            "held_on": held_on,
+            "venue": "Сумын соёлын төв",
+            "status": "held",
+            "attendance": {
+                "community_female": rng.randint(12, 20),
+                "community_male": rng.randint(8, 15),
+                "provider": 4,
+                "officials": 2,
+            },
+            "priorities": [i.key for i in document.indicators[:2]],
         },
-        priorities=[i.key for i in document.indicators[:2]],
+        author=facilitator,
+        role=Role.FACILITATOR,
     )
-    db.add(meeting)
-    await db.flush()
     for n, (issue, action, responsible) in enumerate(PLANS[document.family]):
-        item = ActionItem(
-            id=uuid.uuid4(),
-            cycle_id=cycle.id,
-            facility_id=cycle.facility_id,
-            meeting_id=meeting.id,
-            indicator_keys=[document.indicators[n].key],
-            issue=issue,
-            action=action,
-            responsible=responsible,
-            due_on=held_on + timedelta(days=30 + 30 * n),
-            status="done" if n == 0 else "in_progress",
-            created_by=people["facilitator"],
+        status = "done" if n == 0 else "in_progress"
+        item_id = await make(
+            db,
+            desk,
+            ACTION_ITEM,
+            {
+                "cycle_id": desk.cycle_id,
+                "meeting_id": meeting_id,
+                "indicator_keys": [document.indicators[n].key],
+                "issue": issue,
+                "action": action,
+                "responsible": responsible,
+                "due_on": held_on + timedelta(days=30 + 30 * n),
+                "status": status,
+            },
+            author=facilitator,
+            role=Role.FACILITATOR,
         )
-        db.add(item)
-        await db.flush()
-        db.add(
-            ActionUpdate(
-                id=uuid.uuid4(),
-                action_item_id=item.id,
-                facility_id=cycle.facility_id,
-                status=item.status,
-                reported_on=held_on + timedelta(days=20),
-                note="Хийгдсэн ажлыг иргэдийн төлөөлөл шалгав" if n == 0 else "Төсөв батлагдсан",
-                created_by=people["facilitator"],
-            )
+        await make(
+            db,
+            desk,
+            ACTION_UPDATE,
+            {
+                "action_item_id": item_id,
+                "status": status,
+                "reported_on": held_on + timedelta(days=20),
+                "note": "Хийгдсэн ажлыг иргэдийн төлөөлөл шалгав" if n == 0 else "Төсөв батлагдсан",
+            },
+            author=facilitator,
+            role=Role.FACILITATOR,
         )

@@ -10,7 +10,7 @@ import msgspec
 
 from backend.errors import split_msgspec_error
 from backend.sync import entity as entities
-from backend.sync.entity import CycleInfo, Rejected, SyncedEntity, Working
+from backend.sync.entity import Context, CycleInfo, Placement, Rejected, SyncedEntity, Working
 from backend.sync.merge import FieldConflict, Policy, merge_record
 from backend.sync.records import canonical
 from backend.sync.schemas import MutationIn, MutationResult, Status
@@ -114,6 +114,26 @@ def _nul_at(value: Any, path: str) -> str | None:
     return None
 
 
+def check_open(ctx: Context, cycle_id: uuid.UUID) -> None:
+    cycle = ctx.cycles.get(cycle_id)
+    if cycle is not None and cycle.phase == "closed":
+        raise RoundClosed("the round is closed: its records no longer change", "id")
+
+
+def creation(
+    ctx: Context, kind: SyncedEntity, data: Any
+) -> tuple[Placement, dict[str, Any], str | None]:
+    """A new record by its entity's rules: where it belongs, its canonical values (the fields a
+    device receives) and its content hash. A push and the demo data both make records so."""
+    placement = kind.place(ctx, data)
+    check_open(ctx, placement.cycle_id)
+    values = canonical(data)
+    values["facility_id"] = str(placement.facility_id)
+    values |= placement.values
+    digest = kind.check_create(ctx, data, values)
+    return placement, {name: values.get(name) for name in kind.fields}, digest
+
+
 class Batch(Workset):
     """A push's mutations, decided one by one in mutation-id order against the workset."""
 
@@ -180,14 +200,7 @@ class Batch(Workset):
         return decoded
 
     def _create(self, kind: SyncedEntity, record_id: uuid.UUID, m: MutationIn) -> MutationResult:
-        data = self._decode(m.data, kind.create)
-        placement = kind.place(self, data)
-        self._check_open(placement.cycle_id)
-        values = canonical(data)
-        values["facility_id"] = str(placement.facility_id)
-        values |= placement.values
-        digest = kind.check_create(self, data, values)
-        values = {name: values.get(name) for name in kind.fields}
+        placement, values, digest = creation(self, kind, self._decode(m.data, kind.create))
 
         if any(
             (other.name, record_id) in self.records or (other.name, record_id) in self.taken
@@ -237,9 +250,7 @@ class Batch(Workset):
         return working
 
     def _check_open(self, cycle_id: uuid.UUID) -> None:
-        cycle = self.cycles.get(cycle_id)
-        if cycle is not None and cycle.phase == "closed":
-            raise RoundClosed("the round is closed: its records no longer change", "id")
+        check_open(self, cycle_id)
 
     async def _update(
         self, kind: SyncedEntity, record_id: uuid.UUID, m: MutationIn

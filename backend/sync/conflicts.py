@@ -16,7 +16,7 @@ from backend.errors import Conflict as ConflictError
 from backend.errors import FieldError, InvalidInput, NotFound, split_msgspec_error
 from backend.sync import entity as entities
 from backend.sync.apply import Batch
-from backend.sync.entity import Rejected, SyncedEntity
+from backend.sync.entity import Rejected, SyncedEntity, Working
 from backend.sync.models import Conflict, RecordVersion
 from backend.sync.records import canonical
 from backend.sync.schemas import ConflictOut, IntegrityOut, ResolvedOut, VersionOut
@@ -28,6 +28,15 @@ class RoundClosed(ConflictError):
 
 class AlreadyResolved(ConflictError):
     code = "sync.conflict_resolved"
+
+
+class ConflictOutdated(ConflictError):
+    """The record moved on since the conflict was recorded: a choice made on what the person
+    saw would overwrite what they did not see. The conflict is brought up to date and stays
+    open (that write stands), to be settled again."""
+
+    code = "sync.conflict_outdated"
+    keeps_writes = True
 
 
 class UnknownEntity(InvalidInput):
@@ -129,6 +138,8 @@ async def resolve(
         deletes = choice == "device" and row.device_value == "deleted"
         restore = choice == "device" and not deletes
     else:
+        if choice != "server":
+            await _check_current(db, row, working)
         chosen = {"server": row.server_value, "device": row.device_value}.get(choice)
         if choice == "value":
             chosen = _checked(kind, row.field, value)
@@ -158,6 +169,27 @@ async def resolve(
     await db.flush()
     await db.refresh(row)
     return ResolvedOut(conflict=conflict_out(row), version=working.version)
+
+
+async def _check_current(db: AsyncSession, row: Conflict, working: Working) -> None:
+    """The field still holds the server value the conflict shows, or the conflict is updated to
+    what it holds now and the settlement refused."""
+    if working.deleted:
+        raise ConflictOutdated(
+            "The record was deleted since: keep the server's value, or settle its delete conflict."
+        )
+    name, _, key = row.field.partition(".")
+    now = working.values.get(name)
+    if key:
+        now = (now or {}).get(key)
+    if now != row.server_value:
+        row.server_value = now
+        row.server_version = working.version
+        await db.flush()
+        raise ConflictOutdated(
+            "The field changed since the conflict was recorded; the conflict now shows its "
+            "current value: settle it again."
+        )
 
 
 def _checked(kind: SyncedEntity, field: str, value: Any) -> Any:

@@ -71,17 +71,19 @@ def merge_record(
         if policy is Policy.PER_KEY:
             _merge_per_key(name, base_value or {}, server_value or {}, device_value or {}, result)
             continue
-        if device_value == server_value:
-            continue  # both sides agree already
+        if device_value == base_value:
+            continue  # only the server changed it, if anyone
         if server_value == base_value:
             result.values[name] = device_value  # only the device changed it
             continue
-        if device_value == base_value:
-            continue  # only the server changed it
         if policy is Policy.COUNTS:
+            # each side counted people of its own: two +1s from one base are two people
             result.values[name] = _counts(base_value, server_value, device_value)
             result.merged = True
-        elif policy is Policy.SET:
+            continue
+        if device_value == server_value:
+            continue  # both sides made the same change
+        if policy is Policy.SET:
             result.values[name] = _set(base_value, server_value, device_value)
             result.merged = True
         elif policy is Policy.LIFECYCLE:

@@ -138,6 +138,8 @@ class Workset:
                     select(Cycle.id, Cycle.facility_id, Cycle.phase, Cycle.template_version_id)
                     .join(Facility, Facility.id == Cycle.facility_id)
                     .where(Cycle.id.in_(cycle_ids), facilities.in_scope(self.principal))
+                    # held until the push commits: a round is not closed half-way through it
+                    .with_for_update(read=True, of=Cycle)
                 )
             ).all()
             versions = {

@@ -214,3 +214,85 @@ async def test_bringing_back_a_deleted_submission_keeps_every_answer_plus_the_ed
     pulled = {c["id"]: c for c in await b.pull_all()}
     assert pulled[str(record_id)]["op"] == "upsert"
     assert pulled[str(record_id)]["data"]["answers"]["council_meetings"]["value"] == 4
+
+
+async def test_two_tablets_counting_one_more_each_count_two(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _pair(committed_client, committed_database, same_user=True)
+    record_id = uuid.uuid4()
+    await a.push(a.mutation("interface_meeting", "create", record_id, meeting(field)))
+    for tablet in (a, b):  # both saw 10 women, and each counted one more who came late
+        await tablet.push(
+            tablet.mutation(
+                "interface_meeting",
+                "update",
+                record_id,
+                {"attendance": {**meeting(field)["attendance"], "community_female": 11}},
+                base_version=1,
+            )
+        )
+    async with committed_database.sessionmaker() as db:
+        stored = await db.get_one(InterfaceMeeting, record_id)
+    assert stored.attendance["community_female"] == 12
+
+
+async def test_settling_on_what_the_record_no_longer_holds_is_refused_and_shown_anew(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _pair(committed_client, committed_database)
+    coordinator = await Tablet(committed_client, await field.user(Role.COORDINATOR)).sign_in()
+    record_id = uuid.uuid4()
+    await a.push(a.mutation("action_item", "create", record_id, action_item(field)))
+    await b.push(
+        b.mutation("action_item", "update", record_id, {"responsible": "rB"}, base_version=1)
+    )
+    clash = await a.push(
+        a.mutation("action_item", "update", record_id, {"responsible": "rA"}, base_version=1)
+    )
+    (conflict_id,) = clash["results"][0]["conflict_ids"]
+    # someone who saw rB replaces it, after the conflict was recorded
+    await coordinator.push(
+        coordinator.mutation(
+            "action_item", "update", record_id, {"responsible": "rC"}, base_version=2
+        )
+    )
+    url = f"/sync/v1/conflicts/{conflict_id}/resolve"
+    refused = await committed_client.post(url, json={"choice": "device"}, headers=a.headers)
+    assert (refused.status_code, refused.json()["code"]) == (409, "sync.conflict_outdated")
+    (shown,) = (await committed_client.get("/sync/v1/conflicts", headers=a.headers)).json()
+    assert (shown["status"], shown["server_value"], shown["server_version"]) == ("open", "rC", 3)
+    async with committed_database.sessionmaker() as db:
+        assert (await db.get_one(ActionItem, record_id)).responsible == "rC"
+    # settled again, knowing rC
+    settled = await committed_client.post(url, json={"choice": "device"}, headers=a.headers)
+    assert settled.status_code == 200, settled.text
+    async with committed_database.sessionmaker() as db:
+        assert (await db.get_one(ActionItem, record_id)).responsible == "rA"
+
+
+async def test_a_field_conflict_of_a_deleted_record_is_kept_as_the_server_has_it(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _pair(committed_client, committed_database)
+    record_id = uuid.uuid4()
+    await a.push(a.mutation("action_item", "create", record_id, action_item(field)))
+    await b.push(
+        b.mutation("action_item", "update", record_id, {"responsible": "rB"}, base_version=1)
+    )
+    clash = await a.push(
+        a.mutation("action_item", "update", record_id, {"responsible": "rA"}, base_version=1),
+        a.mutation("action_item", "delete", record_id, base_version=2),
+    )
+    assert [r["status"] for r in clash["results"]] == ["conflict", "applied"]
+    url = f"/sync/v1/conflicts/{clash['results'][0]['conflict_ids'][0]}/resolve"
+    refused = await committed_client.post(
+        url, json={"choice": "value", "value": "zz"}, headers=a.headers
+    )
+    assert (refused.status_code, refused.json()["code"]) == (409, "sync.conflict_outdated")
+    kept = await committed_client.post(url, json={"choice": "server"}, headers=a.headers)
+    assert kept.status_code == 200, kept.text
+    async with committed_database.sessionmaker() as db:
+        stored = await db.get_one(ActionItem, record_id)
+    assert stored.deleted_at is not None
+    assert stored.responsible == "rB"

@@ -1,0 +1,110 @@
+"""Records the demo programme writes, made by the rules a push applies to a tablet's record:
+decoded by the entity's wire type, placed, checked (answers against the template, the
+respondent against the author's role, a meeting of the item's own round), and stored with
+their first version in the record's history."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.models import Role
+from backend.auth.policy import Principal
+from backend.sync.apply import UnknownReference, creation
+from backend.sync.entity import CycleInfo, SyncedEntity, Working
+from backend.sync.models import RecordVersion
+from backend.sync.records import typed_values
+
+NOBODY = uuid.UUID(int=0)
+
+
+@dataclass
+class Desk:
+    """Where the demo makes one round's records: the round as it was when they were made (its
+    phase then, not now), and the records made so far, which later ones may refer to."""
+
+    cycle_id: uuid.UUID
+    round: CycleInfo
+    author: uuid.UUID = NOBODY
+    role: Role = Role.FACILITATOR
+    made: dict[tuple[str, uuid.UUID], Working] = field(default_factory=dict)
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(
+            user_id=self.author,
+            username="demo",
+            role=self.role,
+            device_id=None,
+            session_id=NOBODY,
+            area_codes=(),
+            facility_ids=(),
+        )
+
+    @property
+    def cycles(self) -> Mapping[uuid.UUID, CycleInfo]:
+        return {self.cycle_id: self.round}
+
+    def cycle(self, cycle_id: uuid.UUID) -> CycleInfo:
+        if cycle_id != self.cycle_id:
+            raise UnknownReference("no such cycle", "data.cycle_id")
+        return self.round
+
+    def reference(self, entity: str, ref: uuid.UUID, field: str) -> Working:
+        working = self.made.get((entity, ref))
+        if working is None:
+            raise UnknownReference(f"no such {entity}", field)
+        return working
+
+
+async def make(
+    db: AsyncSession,
+    desk: Desk,
+    kind: SyncedEntity,
+    data: dict[str, Any],
+    *,
+    author: uuid.UUID,
+    role: Role,
+    record_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """One record of `kind` from the wire `data`, made by `author` in `role`; its id."""
+    record_id = record_id or uuid.uuid4()
+    desk.author, desk.role = author, role
+    placement, values, digest = creation(desk, kind, msgspec.convert(data, kind.create))
+    row = typed_values(kind, values, create=True) | {
+        "id": record_id,
+        "version": 1,
+        "facility_id": placement.facility_id,
+        "created_by": desk.author,
+    }
+    if digest is not None:
+        row["content_hash"] = digest
+    db.add(kind.model(**row))
+    db.add(
+        RecordVersion(
+            entity=kind.name,
+            record_id=record_id,
+            version=1,
+            changed=values,
+            snapshot=values,
+            user_id=desk.author,
+        )
+    )
+    desk.made[(kind.name, record_id)] = Working(
+        kind=kind,
+        id=record_id,
+        values=values,
+        version=1,
+        deleted=False,
+        created_by=desk.author,
+        facility_id=placement.facility_id,
+        cycle_id=placement.cycle_id,
+        new=True,
+    )
+    await db.flush()
+    return record_id
