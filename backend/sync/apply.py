@@ -260,6 +260,10 @@ class Batch(Workset):
         working = self._existing(kind, record_id)
         if m.base_version is None:
             raise BaseVersionRequired("an update needs base_version", "base_version")
+        fixed = sorted(set(m.data) - set(kind.update.__struct_fields__))
+        if fixed:
+            # told `applied`, the tablet would believe a change that was never made
+            raise InvalidData(f"{fixed[0]} is not changed by an update", f"data.{fixed[0]}")
         changes = {
             name: canonical(value)
             for name, value in msgspec.structs.asdict(self._decode(m.data, kind.update)).items()

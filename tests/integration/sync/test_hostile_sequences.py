@@ -169,3 +169,27 @@ async def test_one_id_names_one_record_of_one_kind(
     async with committed_database.sessionmaker() as db:
         items = await db.scalars(select(ActionItem).where(ActionItem.id.in_([earlier, together])))
         assert list(items) == []
+
+
+async def test_an_update_of_a_field_no_update_changes_is_refused_not_applied(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, _ = await _pair(committed_client, committed_database)
+    record_id, other_meeting = uuid.uuid4(), uuid.uuid4()
+    await a.push(
+        a.mutation("interface_meeting", "create", other_meeting, meeting(field)),
+        a.mutation("action_item", "create", record_id, action_item(field)),
+    )
+    pushed = await a.push(
+        a.mutation(
+            "action_item", "update", record_id, {"meeting_id": str(other_meeting)}, base_version=1
+        )
+    )
+    (result,) = pushed["results"]
+    assert (result["status"], result["error"]["code"], result["error"]["field"]) == (
+        "rejected",
+        "sync.invalid_data",
+        "data.meeting_id",
+    )
+    async with committed_database.sessionmaker() as db:
+        assert (await db.get_one(ActionItem, record_id)).meeting_id is None
