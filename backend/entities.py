@@ -14,6 +14,7 @@ from backend.areas.models import Area
 from backend.areas.schemas import AreaRecord
 from backend.cycles.models import Cycle
 from backend.cycles.schemas import CycleRecord
+from backend.cycles.sync import CYCLE_INDICATOR
 from backend.facilities.models import Facility
 from backend.facilities.schemas import FacilityRecord
 from backend.submissions.sync import SUBMISSION
@@ -47,7 +48,7 @@ async def _template_versions(db: AsyncSession, ids: list[str]) -> Mapping[str, W
     return {str(version.id): TemplateVersionRecord.of(version, key) for version, key in rows}
 
 
-for synced in (MEETING, ACTION_ITEM, ACTION_UPDATE, SUBMISSION):
+for synced in (MEETING, ACTION_ITEM, ACTION_UPDATE, CYCLE_INDICATOR, SUBMISSION):
     entity.register(synced)
 for pulled in (
     entity.PulledEntity("area", _areas),

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from backend.action_plans.models import ActionItem, ActionUpdate, InterfaceMeeting
 from backend.auth.models import Role
 from backend.auth.policy import Principal, facility_in_scope
-from backend.cycles.models import Cycle
+from backend.cycles.models import Cycle, CycleIndicator
 from backend.facilities.models import Facility
 from backend.submissions.models import Submission
 
@@ -77,6 +77,10 @@ def submission_visible(principal: Principal) -> ColumnElement[bool]:
 
 def meeting_visible(principal: Principal) -> ColumnElement[bool]:
     return cycle_visible(principal, InterfaceMeeting.cycle_id)
+
+
+def cycle_indicator_visible(principal: Principal) -> ColumnElement[bool]:
+    return cycle_visible(principal, CycleIndicator.cycle_id)
 
 
 def action_item_visible(principal: Principal) -> ColumnElement[bool]:

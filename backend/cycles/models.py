@@ -15,12 +15,14 @@ from sqlalchemy import (
     Index,
     Text,
     func,
+    text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.cycles.phases import PHASES
 from backend.database.session import Base, ServerUuid
+from backend.database.types import ClientUuid, SyncedColumns
 
 _PHASE_CHECK = "IN (" + ", ".join(f"'{phase}'" for phase in PHASES) + ")"
 
@@ -81,3 +83,42 @@ class CyclePhaseChange(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     changed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+INDICATOR_KINDS = ("scale", "yes_no", "count")
+INDICATOR_ORIGINS = ("community", "provider")
+INDICATOR_STATUSES = ("proposed", "selected", "dropped", "merged")
+
+
+class CycleIndicator(SyncedColumns, Base):
+    """An indicator a focus group (or the provider) raised in one round, scored beside the
+    template's once facilitators select it."""
+
+    __tablename__ = "cycle_indicator"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {INDICATOR_KINDS}", name="kind"),
+        CheckConstraint(f"origin IN {INDICATOR_ORIGINS}", name="origin"),
+        CheckConstraint(f"status IN {INDICATOR_STATUSES}", name="status"),
+        Index("ix_cycle_indicator_cycle_id", "cycle_id"),
+        # one live indicator per key in a round; the same issue raised again is merged into it
+        Index(
+            "uq_cycle_indicator_key",
+            "cycle_id",
+            "key",
+            unique=True,
+            postgresql_where=text("status <> 'merged' AND deleted_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[ClientUuid]
+    cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycle.id"))
+    key: Mapped[str] = mapped_column(Text)
+    # {"mn": ..., "en": ...}; en may wait for a coordinator's translation
+    label: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    kind: Mapped[str] = mapped_column(Text)
+    # the group types that raised it
+    raised_by: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    origin: Mapped[str] = mapped_column(Text, server_default="community")
+    status: Mapped[str] = mapped_column(Text, server_default="proposed")
+    merged_into: Mapped[uuid.UUID | None]
+    tag: Mapped[str | None] = mapped_column(Text)

@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from backend.auth.models import Role
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
+from backend.cycles import raised
 from backend.cycles import service as cycles
 from backend.cycles.schemas import (
     Advance,
@@ -20,6 +21,7 @@ from backend.cycles.schemas import (
     CycleOut,
     CyclePage,
     PhaseChangeOut,
+    RaisedIndicatorOut,
     Reopen,
 )
 from backend.database.session import DbSession
@@ -77,6 +79,15 @@ async def get_cycle(
     return cycles.cycle_out(await cycles.get(db, principal=principal, cycle_id=cycle_id))
 
 
+@get(f"{CYCLE}/indicators", opt=SIGNED_IN, tags=["cycles"])
+async def raised_indicators(
+    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+) -> list[RaisedIndicatorOut]:
+    """The indicators the round's groups raised, consolidated: each one that stands, with every
+    group that raised it and the keys merged into it."""
+    return await raised.consolidated(db, principal=principal, cycle_id=cycle_id)
+
+
 @get(f"{CYCLE}/phases", opt=SIGNED_IN, tags=["cycles"])
 async def phase_history(
     db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
@@ -128,6 +139,7 @@ async def review_reasons(
 
 
 ROUTES = [
+    raised_indicators,
     list_cycles,
     open_cycle,
     open_campaign,

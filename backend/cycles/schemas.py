@@ -121,3 +121,21 @@ class CycleRecord(Wire):
             closed_at=row.closed_at,
             published_at=row.published_at,
         )
+
+
+class RaisedIndicatorOut(Wire):
+    """A community-raised indicator that stands, with everything merged into it."""
+
+    id: uuid.UUID
+    key: str
+    label_mn: str
+    label_en: str | None
+    kind: str
+    origin: str
+    # proposed, selected or dropped
+    status: str
+    # every group type that raised it, its own and those of the indicators merged into it
+    raised_by: list[str]
+    # keys of the indicators merged into it
+    absorbed: list[str]
+    tag: str | None

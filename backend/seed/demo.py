@@ -217,6 +217,7 @@ async def _seed_showcase(
         previous_cycle_id=spring.id,
         people=people,
         evidence=demo_evidence.evidence_for(document.family, boards),
+        raise_indicators=True,
     )
 
 

@@ -55,6 +55,11 @@ class Desk:
             raise UnknownReference("no such cycle", "data.cycle_id")
         return self.round
 
+    def round_records(self, entity: str, cycle_id: uuid.UUID) -> list[Working]:
+        return [
+            w for (name, _), w in self.made.items() if name == entity and w.cycle_id == cycle_id
+        ]
+
     def reference(self, entity: str, ref: uuid.UUID, field: str) -> Working:
         working = self.made.get((entity, ref))
         if working is None:

@@ -15,9 +15,10 @@ import msgspec
 
 from backend.auth import access
 from backend.auth.models import Role
+from backend.cycles import sync as raised
 from backend.cycles.phases import SCORING_PHASES
 from backend.submissions.models import Submission
-from backend.sync.entity import Context, CycleInfo, Placement, Rejected, SyncedEntity, Working
+from backend.sync.entity import Context, Placement, Rejected, SyncedEntity, Working
 from backend.sync.merge import Policy
 from backend.sync.records import (
     SHARED_WRITERS,
@@ -26,7 +27,6 @@ from backend.sync.records import (
     CountKey,
     IndicatorKey,
     Unset,
-    canonical,
 )
 from backend.templates import service as templates
 from backend.wire import Wire
@@ -96,17 +96,14 @@ def content_hash(values: dict[str, Any]) -> str:
     return hashlib.sha256(msgspec.json.encode(values, order="sorted")).hexdigest()
 
 
-def placed(data: SubmissionCreate, cycle: CycleInfo) -> dict[str, Any]:
-    """A new submission's canonical values, with the round's facility and template version."""
-    values: dict[str, Any] = canonical(data)
-    return values | {
-        "facility_id": str(cycle.facility_id),
-        "template_version_id": str(cycle.template_version_id),
-    }
-
-
-def check_answers(cycle: CycleInfo, respondent: str, answers: dict[str, Any]) -> None:
-    errors = templates.compiled(cycle.template_version).validate(answers, respondent=respondent)
+def check_answers(
+    ctx: Context, cycle_id: uuid.UUID, respondent: str, answers: dict[str, Any]
+) -> None:
+    """Answers to the template's indicators and the round's selected raised ones."""
+    compiled = raised.scored(
+        ctx, cycle_id, templates.compiled(ctx.cycle(cycle_id).template_version)
+    )
+    errors = compiled.validate(answers, respondent=respondent)
     if errors:
         raise InvalidAnswers(
             f"{len(errors)} answer(s) do not fit the template: {errors[0].message}",
@@ -115,10 +112,9 @@ def check_answers(cycle: CycleInfo, respondent: str, answers: dict[str, Any]) ->
         )
 
 
-def check_new(
-    data: SubmissionCreate, values: dict[str, Any], *, cycle: CycleInfo, role: Role
-) -> str:
-    """Whether `role` may hand in this submission to this round; its content hash."""
+def check_new(ctx: Context, data: SubmissionCreate, values: dict[str, Any]) -> str:
+    """Whether the pusher may hand in this submission to this round; its content hash."""
+    role, cycle = ctx.principal.role, ctx.cycle(data.cycle_id)
     if role not in SUBMITTERS[data.respondent]:
         raise RespondentNotAllowed(
             f"a {role} cannot submit {data.respondent} scores", "data.respondent"
@@ -130,7 +126,7 @@ def check_new(
         given = getattr(data, name)
         if given is not None and given != expected:
             raise CycleMismatch(f"{name} is not the cycle's", f"data.{name}")
-    check_answers(cycle, data.respondent, values["answers"])
+    check_answers(ctx, data.cycle_id, data.respondent, values["answers"])
     return content_hash(values)
 
 
@@ -143,10 +139,6 @@ def _place(ctx: Context, data: SubmissionCreate) -> Placement:
     )
 
 
-def _check_create(ctx: Context, data: SubmissionCreate, values: dict[str, Any]) -> str:
-    return check_new(data, values, cycle=ctx.cycle(data.cycle_id), role=ctx.principal.role)
-
-
 def _check_change(ctx: Context, working: Working) -> None:
     if working.created_by != ctx.principal.user_id:
         raise NotAuthor("only its author may change a submission")
@@ -157,8 +149,7 @@ def _check_change(ctx: Context, working: Working) -> None:
 
 def _check_update(ctx: Context, working: Working, values: dict[str, Any]) -> None:
     if "answers" in values:
-        cycle = ctx.cycles[working.cycle_id]
-        check_answers(cycle, working.values["respondent"], values["answers"])
+        check_answers(ctx, working.cycle_id, working.values["respondent"], values["answers"])
 
 
 SUBMISSION = SyncedEntity(
@@ -179,7 +170,7 @@ SUBMISSION = SyncedEntity(
     writers=SHARED_WRITERS,
     policies={"answers": Policy.PER_KEY},
     place=_place,
-    check_create=_check_create,
+    check_create=check_new,
     check_change=_check_change,
     check_update=_check_update,
 )

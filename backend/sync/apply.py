@@ -12,6 +12,7 @@ from backend.errors import split_msgspec_error
 from backend.sync import entity as entities
 from backend.sync.entity import Context, CycleInfo, Placement, Rejected, SyncedEntity, Working
 from backend.sync.merge import FieldConflict, Policy, merge_record
+from backend.sync.models import Conflict
 from backend.sync.records import canonical
 from backend.sync.schemas import MutationIn, MutationResult, Status
 from backend.sync.workset import Workset, uuid_or_none
@@ -65,6 +66,10 @@ class BaseVersionRequired(Rejected):
     code = "sync.base_version_required"
 
 
+class NotDeletable(Rejected):
+    code = "sync.not_deletable"
+
+
 class BadBaseVersion(Rejected):
     code = "sync.bad_base_version"
 
@@ -114,6 +119,14 @@ def _nul_at(value: Any, path: str) -> str | None:
     return None
 
 
+def as_sets(kind: SyncedEntity, values: dict[str, Any]) -> dict[str, Any]:
+    """A field merged as a set holds each item once (the order kept)."""
+    for name, policy in kind.policies.items():
+        if policy is Policy.SET and isinstance(values.get(name), list):
+            values[name] = list(dict.fromkeys(values[name]))
+    return values
+
+
 def check_open(ctx: Context, cycle_id: uuid.UUID) -> None:
     cycle = ctx.cycles.get(cycle_id)
     if cycle is not None and cycle.phase == "closed":
@@ -127,7 +140,7 @@ def creation(
     device receives) and its content hash. A push and the demo data both make records so."""
     placement = kind.place(ctx, data)
     check_open(ctx, placement.cycle_id)
-    values = canonical(data)
+    values = as_sets(kind, canonical(data))
     values["facility_id"] = str(placement.facility_id)
     values |= placement.values
     digest = kind.check_create(ctx, data, values)
@@ -177,6 +190,13 @@ class Batch(Workset):
         if cycle is None:
             raise UnknownReference("no such cycle in your scope", "data.cycle_id")
         return cycle
+
+    def round_records(self, entity: str, cycle_id: uuid.UUID) -> list[Working]:
+        return [
+            working
+            for (name, _), working in self.records.items()
+            if name == entity and working.cycle_id == cycle_id
+        ]
 
     def reference(self, entity: str, ref: uuid.UUID, field: str) -> Working:
         working = self.records.get((entity, ref))
@@ -264,11 +284,14 @@ class Batch(Workset):
         if fixed:
             # told `applied`, the tablet would believe a change that was never made
             raise InvalidData(f"{fixed[0]} is not changed by an update", f"data.{fixed[0]}")
-        changes = {
-            name: canonical(value)
-            for name, value in msgspec.structs.asdict(self._decode(m.data, kind.update)).items()
-            if value is not msgspec.UNSET
-        }
+        changes = as_sets(
+            kind,
+            {
+                name: canonical(value)
+                for name, value in msgspec.structs.asdict(self._decode(m.data, kind.update)).items()
+                if value is not msgspec.UNSET
+            },
+        )
         kind.check_change(self, working)
         if working.deleted:
             conflict = self._conflict(working, m, "_deleted", None, None, changes)
@@ -324,41 +347,63 @@ class Batch(Workset):
             conflict_ids=conflict_ids,
         )
 
-    def settle(
-        self,
-        working: Working,
-        *,
-        conflict_id: uuid.UUID,
-        field: str,
-        chosen: Any,
-        restore: bool,
-        delete: bool,
+    async def settle(
+        self, working: Working, conflict: Conflict, *, chosen: Any, merge_edit: bool, delete: bool
     ) -> dict[str, Any]:
-        """A settled conflict as a new version, checked like any edit: `chosen` is the value of
-        `field` (one key of it for `answers.<key>`; for a delete conflict, the device's edit,
-        taken back onto the record's last state when `restore`). Returns the fields changed."""
+        """A settled conflict as a new version, checked like any edit. For a field conflict,
+        `chosen` is the field's value (one key of it for `answers.<key>`). For an edit that
+        met a deleted record (`merge_edit`), the edit is merged into the record's last state
+        as its push would have been merged, from the version it started from: counts add, sets
+        combine, and a field changed on both sides opens a conflict of its own; the record
+        comes back. `delete` takes a stale delete. Returns the fields changed (nothing is
+        written when nothing changes)."""
         kind = working.kind
         changes: dict[str, Any] = {}
-        if field == "_deleted":
-            if restore:
-                for name, value in (chosen or {}).items():
-                    changes[name] = (
-                        {**(working.values.get(name) or {}), **value}
-                        if kind.policies.get(name) is Policy.PER_KEY
-                        else value
-                    )
-        else:
-            name, _, key = field.partition(".")
+        opened: list[FieldConflict] = []
+        if merge_edit:
+            edit = dict(chosen or {})
+            base = await self._stored_base(
+                working, conflict.base_version or 1, conflict.device_id, edit
+            )
+            result = merge_record(
+                server=working.values,
+                base=base,
+                changes=edit,
+                policies=kind.policies,
+                lifecycle_rank=kind.lifecycle_rank,
+            )
+            changes, opened = result.values, result.conflicts
+        elif conflict.field != "_deleted":
+            name, _, key = conflict.field.partition(".")
             changes[name] = {**(working.values.get(name) or {}), key: chosen} if key else chosen
         changes = {name: v for name, v in changes.items() if working.values.get(name) != v}
-        deleted = delete or (working.deleted and not restore)
-        if changes or deleted != working.deleted:
-            # a person settling is bound by the rules a push is: who may change the record,
-            # in which phase, and what values it may hold
-            kind.check_change(self, working)
-            if changes:
-                self._check_limits(kind, changes)
-                kind.check_update(self, working, changes)
+        deleted = delete or (working.deleted and not merge_edit)
+        if not changes and deleted == working.deleted and not opened:
+            return {}
+        # a person settling is bound by the rules a push is: who may change the record, in which
+        # phase, and what values it may hold
+        kind.check_change(self, working)
+        if changes:
+            self._check_limits(kind, changes)
+            kind.check_update(self, working, changes)
+        for field_conflict in opened:
+            self.conflicts.append(
+                {
+                    "id": uuid.uuid4(),
+                    "entity": kind.name,
+                    "record_id": working.id,
+                    "facility_id": working.facility_id,
+                    "field": field_conflict.field,
+                    "base_value": field_conflict.base,
+                    "server_value": field_conflict.server,
+                    "device_value": field_conflict.device,
+                    "base_version": conflict.base_version,
+                    "server_version": working.version,
+                    "device_id": conflict.device_id,
+                    "user_id": conflict.user_id,
+                    "mutation_id": conflict.mutation_id,
+                }
+            )
         working.values = {**working.values, **changes}
         working.version += 1
         working.deleted = deleted
@@ -366,7 +411,7 @@ class Batch(Workset):
         working.changed_fields |= set(changes)
         self._remember(
             working,
-            changes | {"_resolved_conflict": str(conflict_id)},
+            changes | {"_resolved_conflict": str(conflict.id)},
             None,
             deleted=delete,
         )
@@ -399,11 +444,20 @@ class Batch(Workset):
                 if value is not msgspec.UNSET
             }
         assert m.base_version is not None
-        snapshot = await self._snapshot(working, m.base_version)
+        return await self._stored_base(working, m.base_version, self.device_id, changes)
+
+    async def _stored_base(
+        self,
+        working: Working,
+        base_version: int,
+        device_id: uuid.UUID | None,
+        changes: dict[str, Any],
+    ) -> dict[str, Any]:
+        snapshot = await self._snapshot(working, base_version)
         if snapshot is None:
             raise BadBaseVersion("no such version of this record", "base_version")
         base = {name: snapshot.get(name) for name in changes}
-        for sent in await self.sent_since(working, m.base_version):
+        for sent in await self.sent_since(working, base_version, device_id):
             for name, value in sent.items():
                 if name not in base:
                     continue
@@ -422,6 +476,8 @@ class Batch(Workset):
     def _delete(self, kind: SyncedEntity, record_id: uuid.UUID, m: MutationIn) -> MutationResult:
         if kind.append_only:
             raise AppendOnly(f"a {kind.name} is never removed", "op")
+        if not kind.deletable:
+            raise NotDeletable(f"a {kind.name} is dropped by its status, not deleted", "op")
         working = self._existing(kind, record_id)
         kind.check_change(self, working)
         if working.deleted:

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth import access
 from backend.auth.policy import Principal
-from backend.cycles.models import Cycle
 from backend.errors import Conflict as ConflictError
 from backend.errors import FieldError, InvalidInput, NotFound, split_msgspec_error
 from backend.sync import entity as entities
@@ -126,32 +125,32 @@ async def resolve(
     batch = Batch(db, principal, principal.device_id)
     working = await batch.load(kind, row.record_id)
     assert working is not None  # the conflict is visible only with its record
-    round_phase = await db.scalar(
-        select(Cycle.phase).where(Cycle.id == working.cycle_id).with_for_update()
-    )
-    if round_phase == "closed":
+    # the push loaded the round holding it (FOR SHARE): it cannot close while this settles
+    round_info = batch.cycles.get(working.cycle_id)
+    if round_info is not None and round_info.phase == "closed":
         raise RoundClosed("The round is closed; its records no longer change.")
-    if row.field == "_deleted":
-        if choice == "value":
-            raise InvalidInput("A delete conflict is settled by server or device.", field="choice")
-        chosen = row.device_value if choice == "device" else None
-        deletes = choice == "device" and row.device_value == "deleted"
-        restore = choice == "device" and not deletes
-    else:
-        if choice != "server":
-            await _check_current(db, row, working)
-        chosen = {"server": row.server_value, "device": row.device_value}.get(choice)
-        if choice == "value":
-            chosen = _checked(kind, row.field, value)
-        deletes = restore = False
+    stale_delete = row.field == "_deleted" and row.device_value == "deleted"
+    if row.field == "_deleted" and choice == "value":
+        raise InvalidInput("A delete conflict is settled by server or device.", field="choice")
+    chosen: Any = None
+    if choice == "device" and stale_delete:
+        await _check_unchanged(db, row, working)
+    elif choice != "server" and row.field != "_deleted":
+        await _check_current(db, row, working)
+        chosen = _checked(kind, row.field, value) if choice == "value" else row.device_value
+    elif choice == "device":
+        chosen = row.device_value
     try:
-        changes = batch.settle(
-            working,
-            conflict_id=row.id,
-            field=row.field,
-            chosen=chosen,
-            restore=restore,
-            delete=deletes,
+        changes = (
+            {}
+            if choice == "server"  # the record keeps what it holds now: nothing is written
+            else await batch.settle(
+                working,
+                row,
+                chosen=chosen,
+                merge_edit=row.field == "_deleted" and not stale_delete,
+                delete=stale_delete,
+            )
         )
     except Rejected as refusal:
         error = refusal.error
@@ -169,6 +168,19 @@ async def resolve(
     await db.flush()
     await db.refresh(row)
     return ResolvedOut(conflict=conflict_out(row), version=working.version)
+
+
+async def _check_unchanged(db: AsyncSession, row: Conflict, working: Working) -> None:
+    """A stale delete takes the record only as the conflict shows it: if it was changed since
+    (or deleted already), the conflict is brought up to date and the settlement refused."""
+    if working.deleted or working.version != row.server_version:
+        row.server_value = None if working.deleted else working.values
+        row.server_version = working.version
+        await db.flush()
+        raise ConflictOutdated(
+            "The record changed since the delete was recorded; the conflict now shows it as "
+            "it is: settle it again."
+        )
 
 
 async def _check_current(db: AsyncSession, row: Conflict, working: Working) -> None:

@@ -108,6 +108,11 @@ class Context(Protocol):
         """A live record in the pusher's scope that `field` names, or the mutation is refused."""
         ...
 
+    def round_records(self, entity: str, cycle_id: uuid.UUID) -> list[Working]:
+        """Every record of `entity` in the round, as this push has them (an entity declared
+        `loaded_with_round`)."""
+        ...
+
 
 def in_its_cycle(ctx: Context, data: Any) -> Placement:
     """A record of a round belongs to the round's facility."""
@@ -144,6 +149,11 @@ class SyncedEntity:
     policies: Mapping[str, Policy] = field(default_factory=dict)
     lifecycle_rank: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     append_only: bool = False
+    # a record that is dropped by its status, never deleted
+    deletable: bool = True
+    # every record of this kind in a round is loaded with the round, for other records' checks
+    # (the round's own indicators, for the answers of a submission)
+    loaded_with_round: bool = False
     # data fields naming a record of another entity: loaded and locked with the push
     references: Mapping[str, str] = field(default_factory=dict)
     # where a new record belongs, given its decoded create data

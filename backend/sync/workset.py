@@ -106,18 +106,7 @@ class Workset:
                 cycle_id = getattr(row, "cycle_id", None)
                 if cycle_id is not None:
                     cycle_ids.add(cycle_id)
-                self.records[(kind.name, row.id)] = Working(
-                    kind=kind,
-                    id=row.id,
-                    values=record_data(kind, row),
-                    version=row.version,
-                    deleted=row.deleted_at is not None,
-                    created_by=row.created_by,
-                    facility_id=row.facility_id,
-                    cycle_id=cycle_id or uuid.UUID(int=0),
-                    new=False,
-                    content_hash=getattr(row, "content_hash", None),
-                )
+                self.records[(kind.name, row.id)] = _working(kind, row)
         for kind in kinds:
             held = [w.id for w in self.records.values() if w.kind is kind]
             if not held:
@@ -152,6 +141,15 @@ class Workset:
             }
             for cycle_id, facility_id, phase, version_id in cycles:
                 self.cycles[cycle_id] = CycleInfo(facility_id, phase, versions[version_id])
+            for kind in kinds:
+                if not kind.loaded_with_round or not self.cycles:
+                    continue
+                model = kind.model
+                rows = await self.db.scalars(
+                    select(model).where(model.cycle_id.in_(list(self.cycles)))
+                )
+                for row in rows:
+                    self.records.setdefault((kind.name, row.id), _working(kind, row))
 
     async def _snapshot(self, working: Working, version: int) -> dict[str, Any] | None:
         key = (working.kind.name, working.id, version)
@@ -192,15 +190,17 @@ class Workset:
             }
         )
 
-    async def sent_since(self, working: Working, version: int) -> list[dict[str, Any]]:
-        """What this device sent for the record after `version`, oldest first: stored versions,
-        then this push's own."""
+    async def sent_since(
+        self, working: Working, version: int, device_id: uuid.UUID | None
+    ) -> list[dict[str, Any]]:
+        """What a device sent for the record after `version`, oldest first: stored versions,
+        then this push's own (all from the pushing device)."""
         stored = await self.db.scalars(
             select(RecordVersion.sent)
             .where(
                 RecordVersion.entity == working.kind.name,
                 RecordVersion.record_id == working.id,
-                RecordVersion.device_id == self.device_id,
+                RecordVersion.device_id == device_id,
                 RecordVersion.version > version,
                 RecordVersion.sent.is_not(None),
             )
@@ -210,6 +210,7 @@ class Workset:
             entry["sent"]
             for entry in self.history
             if (entry["entity"], entry["record_id"]) == (working.kind.name, working.id)
+            and entry["device_id"] == device_id
             and entry["version"] > version
             and entry["sent"] is not None
         ]
@@ -281,6 +282,21 @@ class Workset:
         if working.content_hash is not None:
             row["content_hash"] = working.content_hash
         return row
+
+
+def _working(kind: SyncedEntity, row: Any) -> Working:
+    return Working(
+        kind=kind,
+        id=row.id,
+        values=record_data(kind, row),
+        version=row.version,
+        deleted=row.deleted_at is not None,
+        created_by=row.created_by,
+        facility_id=row.facility_id,
+        cycle_id=getattr(row, "cycle_id", None) or uuid.UUID(int=0),
+        new=False,
+        content_hash=getattr(row, "content_hash", None),
+    )
 
 
 def uuid_or_none(value: Any) -> uuid.UUID | None:

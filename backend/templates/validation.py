@@ -29,6 +29,8 @@ from backend.templates.document import (
 )
 
 UNKNOWN_INDICATOR = "answer.unknown_indicator"
+# a community-raised indicator of the round that facilitators have not selected for scoring
+NOT_SELECTED = "answer.indicator_not_selected"
 WRONG_TYPE = "answer.wrong_type"
 OUT_OF_RANGE = "answer.out_of_range"
 MISSING = "answer.missing"
@@ -242,6 +244,19 @@ _CHECKERS: dict[type, Callable[[Any], Checker]] = {
 class CompiledTemplate:
     indicators: dict[str, Indicator]
     checkers: dict[str, Checker]
+    # keys of a round's raised indicators that are not (or no longer) scored
+    unselected: frozenset[str] = frozenset()
+
+    def with_raised(self, selected: list[Indicator], unselected: set[str]) -> CompiledTemplate:
+        """The template with a round's selected raised indicators beside its own."""
+        return CompiledTemplate(
+            indicators={**self.indicators, **{i.key: i for i in selected}},
+            checkers={
+                **self.checkers,
+                **{i.key: _CHECKERS[type(i.answer)](i.answer) for i in selected},
+            },
+            unselected=frozenset(unselected),
+        )
 
     def validate(self, answers: Mapping[str, Any], *, respondent: str) -> list[FieldError]:
         """Every problem in `answers` (key -> value, reason, suggestion) for this respondent."""
@@ -249,6 +264,9 @@ class CompiledTemplate:
         for key, answer in answers.items():
             field = f"answers.{key}"
             indicator = self.indicators.get(key)
+            if indicator is None and key in self.unselected:
+                errors += _error(field, NOT_SELECTED, f"{key!r} was not selected for scoring")
+                continue
             if indicator is None:
                 errors += _error(field, UNKNOWN_INDICATOR, f"no indicator {key!r} in this template")
                 continue

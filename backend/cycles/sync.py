@@ -1,0 +1,229 @@
+"""Community-raised indicators as tablets sync them: wire shapes, who raises and consolidates
+them in which phase, and the freeze once scoring is over.
+
+In the community score card method each focus group raises its own issues; facilitators
+consolidate them into the round's indicators (select, drop, or merge one into another), and
+every group then scores the selected ones beside the template's. The same issue raised on two
+tablets offline (the same `key`) is one indicator: the later arrival is stored merged into the
+first, and an indicator's groups are its own `raised_by` and those of every indicator merged
+into it, so nothing anyone typed is lost.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from backend.auth import access
+from backend.auth.models import Role
+from backend.cycles.models import CycleIndicator
+from backend.sync.entity import Context, Rejected, SyncedEntity, Working
+from backend.sync.merge import Policy
+from backend.sync.records import UNSET, CountKey, IndicatorKey, Unset
+from backend.templates import service as templates
+from backend.templates.document import Count, Indicator, LocalText, Scale, YesNo
+from backend.templates.validation import CompiledTemplate
+from backend.wire import Wire
+
+# the tablet contract publishes these shapes under schemas/sync/, with the rest of the protocol
+CONTRACT_AREA = "sync"
+
+IndicatorKind = Literal["scale", "yes_no", "count"]
+Origin = Literal["community", "provider"]
+IndicatorStatus = Literal["proposed", "selected", "dropped", "merged"]
+# proposed, then one of the three; two different outcomes of one indicator conflict
+STAGES = {"proposed": 0, "selected": 1, "dropped": 1, "merged": 1}
+Groups = Annotated[list[CountKey], msgspec.Meta(max_length=50)]
+Tag = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+# who raises and consolidates indicators of each origin, and in which phase
+OPEN_PHASE = {"community": "community_scoring", "provider": "self_assessment"}
+CONSOLIDATORS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR})
+RAISERS = {"community": CONSOLIDATORS, "provider": CONSOLIDATORS | {Role.PROVIDER}}
+# what may still change once the set is frozen: a coordinator's translation and tag
+TRANSLATORS = frozenset({Role.ADMIN, Role.COORDINATOR})
+
+
+class IndicatorLabel(Wire):
+    """The indicator in the words the group used (Mongolian), and its English translation."""
+
+    mn: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    en: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+
+
+class CycleIndicatorCreate(Wire):
+    cycle_id: uuid.UUID
+    key: IndicatorKey
+    label: IndicatorLabel
+    kind: IndicatorKind
+    raised_by: Groups = msgspec.field(default_factory=list)
+    origin: Origin = "community"
+    status: IndicatorStatus = "proposed"
+    merged_into: uuid.UUID | None = None
+    tag: Tag | None = None
+
+
+class CycleIndicatorUpdate(Wire):
+    label: IndicatorLabel | Unset = UNSET
+    raised_by: Groups | Unset = UNSET
+    status: IndicatorStatus | Unset = UNSET
+    merged_into: uuid.UUID | Unset | None = UNSET
+    tag: Tag | Unset | None = UNSET
+
+
+class IndicatorFrozen(Rejected):
+    """The round has left the phase in which its indicators of this origin are raised."""
+
+    code = "cycle_indicator.frozen"
+
+
+class NotYours(Rejected):
+    """The role does not raise or consolidate indicators of this origin."""
+
+    code = "cycle_indicator.not_allowed"
+
+
+class KeyTaken(Rejected):
+    """The key is one of the template's indicators."""
+
+    code = "cycle_indicator.key_taken"
+
+
+class BadMerge(Rejected):
+    """`merged_into` must name another live indicator of the round, with status `merged`."""
+
+    code = "cycle_indicator.bad_merge"
+
+
+def scored(ctx: Context, cycle_id: uuid.UUID, compiled: CompiledTemplate) -> CompiledTemplate:
+    """The round's template with its selected raised indicators, each answered like a template
+    indicator of its kind (a scale on the template's own scale) by the side that raised it."""
+    scale = next(
+        (i.answer for i in compiled.indicators.values() if isinstance(i.answer, Scale)),
+        Scale(min=1, max=5),
+    )
+    selected, unselected = [], set()
+    for working in ctx.round_records(CYCLE_INDICATOR.name, cycle_id):
+        values = working.values
+        if working.deleted or values["status"] != "selected":
+            unselected.add(values["key"])
+            continue
+        selected.append(as_indicator(values, scale))
+    return compiled.with_raised(selected, unselected - {i.key for i in selected})
+
+
+def as_indicator(values: dict[str, Any], scale: Scale) -> Indicator:
+    kinds: dict[str, Scale | YesNo | Count] = {"scale": scale, "yes_no": YesNo(), "count": Count()}
+    answer = kinds[values["kind"]]
+    label = values["label"]
+    return Indicator(
+        key=values["key"],
+        section="raised",
+        label=LocalText(mn=label["mn"], en=label.get("en") or label["mn"]),
+        answer=answer,
+        respondents=["community", "monitor"] if values["origin"] == "community" else ["provider"],
+        required=False,
+        ask_reason=values["origin"] == "community",
+    )
+
+
+def _frozen(ctx: Context, cycle_id: uuid.UUID, origin: str) -> bool:
+    return ctx.cycle(cycle_id).phase != OPEN_PHASE[origin]
+
+
+def _check_create(ctx: Context, data: CycleIndicatorCreate, values: dict[str, Any]) -> None:
+    if ctx.principal.role not in RAISERS[data.origin]:
+        raise NotYours(f"a {ctx.principal.role} does not raise {data.origin} indicators")
+    if _frozen(ctx, data.cycle_id, data.origin):
+        raise IndicatorFrozen(
+            f"{data.origin} indicators are raised during {OPEN_PHASE[data.origin]}",
+            "data.cycle_id",
+        )
+    cycle = ctx.cycle(data.cycle_id)
+    if data.key in templates.compiled(cycle.template_version).indicators:
+        raise KeyTaken("the template has an indicator with this key", "data.key")
+    same = [
+        other
+        for other in ctx.round_records(CYCLE_INDICATOR.name, data.cycle_id)
+        if other.values["key"] == data.key and other.values["status"] != "merged"
+    ]
+    if same and data.status != "merged":
+        # the same issue, raised on another tablet: one indicator, raised by both groups
+        values["status"] = "merged"
+        values["merged_into"] = str(same[0].id)
+    _check_merge(ctx, data.cycle_id, None, values)
+
+
+def _check_change(ctx: Context, working: Working) -> None:
+    origin = working.values["origin"]
+    if _frozen(ctx, working.cycle_id, origin):
+        if ctx.principal.role in TRANSLATORS:
+            return  # translation and tagging go on; `_check_update` holds the rest
+        raise IndicatorFrozen(f"the round's {origin} indicators are settled", "id")
+    if ctx.principal.role not in CONSOLIDATORS:
+        raise NotYours("facilitators consolidate the round's indicators")
+
+
+def _check_update(ctx: Context, working: Working, values: dict[str, Any]) -> None:
+    if _frozen(ctx, working.cycle_id, working.values["origin"]):
+        label = values.get("label")
+        if set(values) - {"label", "tag"} or (
+            label is not None and label.get("mn") != working.values["label"]["mn"]
+        ):
+            raise IndicatorFrozen(
+                "once scoring is over only the English label and the tag change", "data"
+            )
+    _check_merge(ctx, working.cycle_id, working, {**working.values, **values})
+
+
+def _check_merge(
+    ctx: Context, cycle_id: uuid.UUID, working: Working | None, values: dict[str, Any]
+) -> None:
+    target = values.get("merged_into")
+    if (values["status"] == "merged") != (target is not None):
+        raise BadMerge("a merged indicator names the one it was merged into", "data.merged_into")
+    if target is None:
+        return
+    into = next(
+        (
+            other
+            for other in ctx.round_records(CYCLE_INDICATOR.name, cycle_id)
+            if str(other.id) == target and not other.deleted
+        ),
+        None,
+    )
+    if into is None or (working is not None and into.id == working.id):
+        raise BadMerge("no other indicator of this round has this id", "data.merged_into")
+    if into.values["status"] in ("merged", "dropped"):
+        raise BadMerge("merge into an indicator that stands", "data.merged_into")
+
+
+CYCLE_INDICATOR = SyncedEntity(
+    visible=access.cycle_indicator_visible,
+    name="cycle_indicator",
+    model=CycleIndicator,
+    create=CycleIndicatorCreate,
+    update=CycleIndicatorUpdate,
+    fields=(
+        "cycle_id",
+        "facility_id",
+        "key",
+        "label",
+        "kind",
+        "raised_by",
+        "origin",
+        "status",
+        "merged_into",
+        "tag",
+    ),
+    writers=CONSOLIDATORS | {Role.PROVIDER},
+    policies={"raised_by": Policy.SET, "status": Policy.LIFECYCLE},
+    lifecycle_rank={"status": STAGES},
+    check_create=_check_create,
+    check_change=_check_change,
+    check_update=_check_update,
+    loaded_with_round=True,
+    deletable=False,
+)
