@@ -100,13 +100,14 @@ class CycleIndicator(SyncedColumns, Base):
         CheckConstraint(f"origin IN {INDICATOR_ORIGINS}", name="origin"),
         CheckConstraint(f"status IN {INDICATOR_STATUSES}", name="status"),
         Index("ix_cycle_indicator_cycle_id", "cycle_id"),
-        # one live indicator per key in a round; the same issue raised again is merged into it
+        # one standing indicator per key in a round; the same issue raised again is merged
+        # into it (a dropped one does not hold its key: the issue may be raised anew)
         Index(
             "uq_cycle_indicator_key",
             "cycle_id",
             "key",
             unique=True,
-            postgresql_where=text("status <> 'merged' AND deleted_at IS NULL"),
+            postgresql_where=text("status IN ('proposed', 'selected') AND deleted_at IS NULL"),
         ),
     )
 

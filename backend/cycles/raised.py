@@ -1,5 +1,5 @@
-"""A round's community-raised indicators as people read them: each one that stands, with every
-group that raised it (its own and those of the indicators merged into it)."""
+"""A round's community-raised indicators as people read them: each one not merged into another,
+with every group that raised it (its own and those of the indicators merged into it)."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ async def consolidated(
 
 
 def stand(rows: list[CycleIndicator]) -> list[RaisedIndicatorOut]:
-    """The indicators that stand (not merged into another), each with the groups and keys of
-    every indicator merged into it, however many merges away."""
+    """The indicators not merged into another, each with the groups and keys of every
+    indicator merged into it, however many merges away."""
     by_id = {row.id: row for row in rows}
 
     def root(row: CycleIndicator) -> CycleIndicator:

@@ -83,8 +83,9 @@ async def get_cycle(
 async def raised_indicators(
     db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
 ) -> list[RaisedIndicatorOut]:
-    """The indicators the round's groups raised, consolidated: each one that stands, with every
-    group that raised it and the keys merged into it."""
+    """The indicators the round's groups raised, consolidated: each one not merged into another
+    (proposed, selected or dropped), with every group that raised it and the keys merged into
+    it."""
     return await raised.consolidated(db, principal=principal, cycle_id=cycle_id)
 
 

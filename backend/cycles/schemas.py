@@ -124,7 +124,7 @@ class CycleRecord(Wire):
 
 
 class RaisedIndicatorOut(Wire):
-    """A community-raised indicator that stands, with everything merged into it."""
+    """A community-raised indicator not merged into another, with everything merged into it."""
 
     id: uuid.UUID
     key: str

@@ -86,9 +86,16 @@ class NotYours(Rejected):
 
 
 class KeyTaken(Rejected):
-    """The key is one of the template's indicators."""
+    """The key is one of the template's indicators, or held by the other side's indicator or
+    (for one brought back from merged or dropped) by another standing one."""
 
     code = "cycle_indicator.key_taken"
+
+
+class SelectedIsFinal(Rejected):
+    """Groups score a selected indicator: it is not dropped or merged away afterwards."""
+
+    code = "cycle_indicator.selected"
 
 
 class BadMerge(Rejected):
@@ -144,16 +151,34 @@ def _check_create(ctx: Context, data: CycleIndicatorCreate, values: dict[str, An
     cycle = ctx.cycle(data.cycle_id)
     if data.key in templates.compiled(cycle.template_version).indicators:
         raise KeyTaken("the template has an indicator with this key", "data.key")
-    same = [
-        other
-        for other in ctx.round_records(CYCLE_INDICATOR.name, data.cycle_id)
-        if other.values["key"] == data.key and other.values["status"] != "merged"
-    ]
-    if same and data.status != "merged":
+    same = _standing(ctx, data.cycle_id, data.key)
+    if same is not None and data.status in STANDING:
+        if same.values["origin"] != data.origin:
+            raise KeyTaken("the other side raised an indicator with this key", "data.key")
         # the same issue, raised on another tablet: one indicator, raised by both groups
         values["status"] = "merged"
-        values["merged_into"] = str(same[0].id)
+        values["merged_into"] = str(same.id)
     _check_merge(ctx, data.cycle_id, None, values)
+
+
+STANDING = ("proposed", "selected")
+
+
+def _standing(
+    ctx: Context, cycle_id: uuid.UUID, key: str, but: uuid.UUID | None = None
+) -> Working | None:
+    """The round's indicator that holds `key` (proposed or selected), if any."""
+    return next(
+        (
+            other
+            for other in ctx.round_records(CYCLE_INDICATOR.name, cycle_id)
+            if other.values["key"] == key
+            and other.values["status"] in STANDING
+            and not other.deleted
+            and other.id != but
+        ),
+        None,
+    )
 
 
 def _check_change(ctx: Context, working: Working) -> None:
@@ -167,6 +192,15 @@ def _check_change(ctx: Context, working: Working) -> None:
 
 
 def _check_update(ctx: Context, working: Working, values: dict[str, Any]) -> None:
+    if working.values["status"] == "selected" and values.get("status", "selected") != "selected":
+        raise SelectedIsFinal("groups score a selected indicator; it stays selected", "data.status")
+    status = values.get("status", working.values["status"])
+    if (
+        status in STANDING
+        and working.values["status"] not in STANDING
+        and _standing(ctx, working.cycle_id, working.values["key"], but=working.id) is not None
+    ):
+        raise KeyTaken("another indicator of the round holds this key", "data.status")
     if _frozen(ctx, working.cycle_id, working.values["origin"]):
         label = values.get("label")
         if set(values) - {"label", "tag"} or (

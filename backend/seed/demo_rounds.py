@@ -282,7 +282,7 @@ async def seed_round(
     for respondent, group in entries:
         answers = answers_for(document, respondent, rng, level, REASONS[document.family])
         if respondent == "community":
-            answers |= _raised_answers(selected, document, rng, level)
+            answers |= raised_answers(selected, document, rng, level)
         submission_id = uuid.uuid4()
         for (who, key), hashes in list(evidence.items()):
             if who == respondent and key in answers:  # the first group of a kind shows it
@@ -411,12 +411,13 @@ async def _raise(
     return selected
 
 
-def _raised_answers(
+def raised_answers(
     selected: list[tuple[str, str]],
     document: TemplateDocument,
     rng: random.Random,
     level: float,
 ) -> dict[str, Any]:
+    """A community group's answers to the round's selected raised indicators, (key, kind)."""
     scale = next((i.answer for i in document.indicators if isinstance(i.answer, Scale)), None)
     low, high = (scale.min, scale.max) if scale is not None else (1, 5)
     answers: dict[str, Any] = {}

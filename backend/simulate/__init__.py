@@ -23,6 +23,9 @@ def report(summary: Summary) -> str:
         f"  submissions acknowledged {summary.submissions_acknowledged}, present once "
         f"{summary.submissions_present}, withdrawn {summary.submissions_withdrawn}",
         f"  true conflicts due {summary.conflicts_due}, recorded {summary.conflicts_recorded}",
+        f"  issues raised by groups {summary.issues_raised} (each checked standing in its round); "
+        f"rounds moved to self-assessment {summary.rounds_frozen}, late changes refused "
+        f"{summary.refused_after_freeze}",
         f"  clocks flagged {summary.clock_flagged}, resets {summary.resets}",
     ]
     if summary.lost_tablet:

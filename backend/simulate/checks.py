@@ -152,3 +152,28 @@ async def true_conflicts(
             elif hit and not expect:
                 problems.append(f"{key} {name}: a conflict was recorded where none was due")
     return expected, found, problems
+
+
+async def raised_kept(admin: TabletClient, acknowledged: Acknowledged) -> tuple[int, list[str]]:
+    """Every issue a group raised and the server acknowledged stands in its round's
+    consolidated indicators, with that group among those who raised it; no key stands twice."""
+    raised = [
+        s.mutation["data"]
+        for s in acknowledged.sent
+        if s.mutation["entity"] == "cycle_indicator"
+        and s.mutation["op"] == "create"
+        and s.outcome == "applied"
+    ]
+    problems = []
+    standing: dict[str, list[dict[str, Any]]] = {}
+    for data in raised:
+        cycle_id = data["cycle_id"]
+        if cycle_id not in standing:
+            standing[cycle_id] = await admin.get(f"/cycles/v1/{cycle_id}/indicators")
+            keys = [i["key"] for i in standing[cycle_id] if i["status"] != "dropped"]
+            if len(keys) != len(set(keys)):
+                problems.append(f"round {cycle_id}: one key stands twice: {sorted(keys)}")
+        found = [i for i in standing[cycle_id] if i["key"] == data["key"]]
+        if not any(set(data["raised_by"]) <= set(i["raised_by"]) for i in found):
+            problems.append(f"round {cycle_id}: {data['key']} raised by {data['raised_by']} lost")
+    return len(raised), problems

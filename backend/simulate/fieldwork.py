@@ -9,13 +9,21 @@ from typing import Any
 
 import msgspec
 
-from backend.seed.demo_rounds import answers_for
+from backend.seed.demo_rounds import answers_for, raised_answers
 from backend.simulate.cast import Device
 from backend.templates.document import TemplateDocument
 
 PEOPLE = ("School director", "Council chair", "Soum governor", "Head nurse", "Pharmacist")
 VENUES = ("Soum hall", "School gym", "Bag centre", "Khoroo office")
 REASONS = ("Мэдээлэл хүрдэггүй", "Хүлээлгийн хугацаа урт", "Эм дутдаг")
+# issues focus groups raise themselves; the same one comes up on several tablets offline
+ISSUES = (
+    ("toilets_locked", "Жорлон цоожтой байдаг"),
+    ("classrooms_cold", "Анги өвөл хүйтэн"),
+    ("pharmacist_absent", "Эм зүйч байдаггүй"),
+    ("long_queue", "Дугаар авахад урт дараалал"),
+    ("no_receipt", "Баримт өгдөггүй"),
+)
 ULAANBAATAR = timezone(timedelta(hours=8))
 
 
@@ -59,7 +67,8 @@ def _submit(device: Device, day: date, ledger: Ledger, respondent: str, action: 
         return
     cycle_id, cycle, document = found
     rng = device.rng
-    answers = answers_for(document, respondent, rng, rng.uniform(0.2, 0.9), rng.choice(REASONS))
+    level = rng.uniform(0.2, 0.9)
+    answers = answers_for(document, respondent, rng, level, rng.choice(REASONS))
     group = None
     if respondent == "community":
         planned = [g["type"] for g in cycle.get("planned_groups") or []] or ["community"]
@@ -68,6 +77,15 @@ def _submit(device: Device, day: date, ledger: Ledger, respondent: str, action: 
             "participants": {"female": rng.randint(2, 9), "male": rng.randint(1, 8)},
             "consent_noted": True,
         }
+        # the group raises an issue of its own, and scores those already selected
+        if cycle["phase"] == "community_scoring" and rng.random() < 0.4:
+            _raise_issue(device, cycle_id, document, group["type"], ledger)
+        selected = [
+            (values["key"], values["kind"])
+            for values in _raised(device, cycle_id)
+            if values["status"] == "selected"
+        ]
+        answers |= raised_answers(selected, document, rng, level)
     collected = datetime.combine(day, time(10 + rng.randint(0, 6)), tzinfo=ULAANBAATAR)
     record_id = _create(
         device,
@@ -82,6 +100,56 @@ def _submit(device: Device, day: date, ledger: Ledger, respondent: str, action: 
     )
     device.submissions.append(record_id)
     ledger.count(action)
+
+
+def _raised(device: Device, cycle_id: str) -> list[dict[str, Any]]:
+    """The round's raised indicators as the server last gave them to this tablet."""
+    return [
+        entry.data | {"id": record_id}
+        for (entity, record_id), entry in device.tablet.store.server.items()
+        if entity == "cycle_indicator" and entry.data["cycle_id"] == cycle_id
+    ]
+
+
+def _raise_issue(
+    device: Device, cycle_id: str, document: TemplateDocument, group: str, ledger: Ledger
+) -> None:
+    key, label = device.rng.choice(ISSUES)
+    if any(indicator.key == key for indicator in document.indicators):
+        return
+    _create(
+        device,
+        "cycle_indicator",
+        {
+            "cycle_id": cycle_id,
+            "key": key,
+            "label": {"mn": label, "en": None},
+            "kind": "scale",
+            "raised_by": [group],
+            "origin": "community",
+            "status": "proposed",
+        },
+    )
+    ledger.count("issue raised")
+
+
+def _consolidate(device: Device, ledger: Ledger) -> None:
+    """The facilitator selects or drops one issue the groups raised (as the server has it)."""
+    found = _open_round(device)
+    if found is None or found[1]["phase"] != "community_scoring":
+        return
+    # as the tablet shows them: a facilitator does not change their own mind
+    proposed = [
+        v
+        for v in _raised(device, found[0])
+        if (device.tablet.store.view("cycle_indicator", v["id"]) or {}).get("status") == "proposed"
+    ]
+    if not proposed:
+        return
+    chosen = device.rng.choice(proposed)
+    status = "selected" if device.rng.random() < 0.8 else "dropped"
+    device.tablet.update("cycle_indicator", chosen["id"], {"status": status})
+    ledger.count(f"issue {status}")
 
 
 def _one_of_mine(device: Device) -> str | None:
@@ -210,6 +278,8 @@ def day_of_work(device: Device, day: date, number: int, days: int, ledger: Ledge
             _hold_meeting(device, day, ledger)
             if rng.random() < 0.6:
                 _work_on_plan(device, day, ledger)
+        if rng.random() < 0.3:
+            _consolidate(device, ledger)
         if rng.random() < 0.15:
             _correct_submission(device, ledger)
         if rng.random() < 0.05:

@@ -24,6 +24,8 @@ from backend.tablet.client import (
 )
 
 LOST_ANSWERS = 0.05  # the share of push answers that never reach the tablet
+# a tablet offline when community scoring ended raises or consolidates too late: refused, as due
+FROZEN = "cycle_indicator.frozen"
 
 
 @dataclass
@@ -44,6 +46,9 @@ class Summary:
     submissions_withdrawn: int = 0
     conflicts_due: int = 0
     conflicts_recorded: int = 0
+    rounds_frozen: int = 0
+    issues_raised: int = 0
+    refused_after_freeze: int = 0
     actions: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -107,6 +112,8 @@ class Season:
                 tick()
             if number == self.days // 2:
                 await self._lose_a_tablet(office)
+            if number == 2 * self.days // 3:
+                await self._end_community_scoring(office)
 
         for _ in range(2):  # the season ends: every tablet comes online, in turn, twice
             for device in self.fleet:
@@ -134,6 +141,22 @@ class Season:
             self.summary.mutations += len(report.results)
             device_id = str(device.tablet.device_id)
             self.acknowledged.record(device_id, pending, report.results)
+
+    async def _end_community_scoring(self, office: TabletClient) -> None:
+        """The coordinator moves every round in community scoring on to self-assessment: the
+        groups' issues are settled, and tablets still offline learn it from refusals."""
+        await office.pull()
+        for cycle_id, cycle in office.store.records("cycle").items():
+            if cycle["phase"] != "community_scoring":
+                continue
+            answer = await office.http.post(
+                f"/cycles/v1/{cycle_id}/advance",
+                json={"to": "self_assessment"},
+                headers={"Authorization": f"Bearer {office.access_token}"},
+            )
+            if answer.status_code != 200:
+                self.summary.problems.append(f"round {cycle_id} did not advance: {answer.text}")
+            self.summary.rounds_frozen += 1
 
     async def _lose_a_tablet(self, office: TabletClient) -> None:
         """A facilitator's tablet goes missing with unsent work; the coordinator revokes it."""
@@ -177,11 +200,16 @@ class Season:
         summary.submissions_present = present
         summary.submissions_withdrawn = len(self.acknowledged.withdrawn)
         summary.problems += problems
+        frozen = [s for s in self.acknowledged.rejected if s.result["error"]["code"] == FROZEN]
+        summary.refused_after_freeze = len(frozen)
         summary.problems += [
             f"rejected: {s.mutation['entity']} {s.mutation['op']} "
             f"{s.result['error']['code']} {s.result['error']['detail']}"
             for s in self.acknowledged.rejected
+            if s not in frozen
         ]
+        summary.issues_raised, problems = await checks.raised_kept(admin, self.acknowledged)
+        summary.problems += problems
         due, recorded, problems = await checks.true_conflicts(admin, self.acknowledged)
         summary.conflicts_due, summary.conflicts_recorded = due, recorded
         summary.problems += problems

@@ -139,7 +139,7 @@ class RecordVersion(Base):
     # what the device sent, as it sent it (for answers, the indicators it changed): its own view
     # of those fields, the base of its later edits made from an older version (null for
     # versions no device edit made: creates, deletes, settled conflicts, seeding)
-    sent: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    sent: Mapped[dict[str, Any] | None] = mapped_column(JSONB(none_as_null=True))
     deleted: Mapped[bool] = mapped_column(server_default="false")
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     device_id: Mapped[uuid.UUID | None]

@@ -145,8 +145,13 @@ class Workset:
                 if not kind.loaded_with_round or not self.cycles:
                     continue
                 model = kind.model
+                # held until the push commits: checks made against them (a merge's target
+                # stands) cannot be undone by a concurrent push
                 rows = await self.db.scalars(
-                    select(model).where(model.cycle_id.in_(list(self.cycles)))
+                    select(model)
+                    .where(model.cycle_id.in_(list(self.cycles)))
+                    .order_by(model.id)
+                    .with_for_update(read=True)
                 )
                 for row in rows:
                     self.records.setdefault((kind.name, row.id), _working(kind, row))
@@ -214,7 +219,7 @@ class Workset:
             and entry["version"] > version
             and entry["sent"] is not None
         ]
-        return [*stored, *ours]
+        return [sent for sent in (*stored, *ours) if sent is not None]
 
     def _conflict(
         self, working: Working, m: MutationIn, field: str, base: Any, server: Any, device: Any

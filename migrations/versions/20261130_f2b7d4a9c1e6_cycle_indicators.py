@@ -125,7 +125,7 @@ def upgrade() -> None:
         "cycle_indicator",
         ["cycle_id", "key"],
         unique=True,
-        postgresql_where=sa.text("status <> 'merged' AND deleted_at IS NULL"),
+        postgresql_where=sa.text("status IN ('proposed', 'selected') AND deleted_at IS NULL"),
     )
     op.execute(FEED_CYCLE_INDICATOR)
     op.execute(

@@ -52,6 +52,7 @@ MATRIX = [
     ("POST", "/cycles/v1/campaigns", {}, COORDINATORS),
     ("GET", CYCLE, None, ANYONE),
     ("GET", f"{CYCLE}/phases", None, ANYONE),
+    ("GET", f"{CYCLE}/indicators", None, ANYONE),
     ("POST", f"{CYCLE}/advance", {"to": "closed"}, RUNNERS),
     ("POST", f"{CYCLE}/reopen", {"to": "preparation", "reason": "why not"}, COORDINATORS),
     ("POST", f"{CYCLE}/publish", None, COORDINATORS),

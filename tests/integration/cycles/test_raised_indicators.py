@@ -1,5 +1,6 @@
 """Community-raised indicators: raised on tablets offline, consolidated, scored, then frozen."""
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -191,3 +192,81 @@ async def test_a_raised_key_never_shadows_a_template_indicator_and_merges_name_a
         ("rejected", "cycle_indicator.bad_merge"),
         ("applied", None),
     ]
+
+
+async def test_two_tablets_merging_two_indicators_into_each_other_lose_neither(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _team(committed_client, committed_database)
+    c = await Tablet(committed_client, a.user).sign_in()
+    first, second = uuid.uuid4(), uuid.uuid4()
+    await a.push(
+        a.mutation("cycle_indicator", "create", first, raised(field, "ka", "parents")),
+        a.mutation("cycle_indicator", "create", second, raised(field, "kb", "pupils")),
+    )
+    pushes = [
+        (b, b.mutation("cycle_indicator", "update", first, into(second), base_version=1)),
+        (c, c.mutation("cycle_indicator", "update", second, into(first), base_version=1)),
+    ]
+    for _ in range(3):
+        answers = await asyncio.gather(*(t.push_raw([m]) for t, m in pushes))
+        if all(r.status_code == 200 for r in answers):
+            break
+        assert {r.status_code for r in answers} <= {200, 503}
+    statuses = sorted(r.json()["results"][0]["status"] for r in answers)
+    assert statuses == ["applied", "rejected"], [r.json() for r in answers]
+    (standing,) = (
+        await committed_client.get(f"/cycles/v1/{field.cycle_id}/indicators", headers=a.headers)
+    ).json()
+    assert sorted(standing["raised_by"]) == ["parents", "pupils"]
+
+
+def into(target: uuid.UUID) -> dict[str, Any]:
+    return {"status": "merged", "merged_into": str(target)}
+
+
+async def test_keys_are_held_by_standing_indicators_only_and_never_across_sides(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _team(committed_client, committed_database)
+    dropped, again, twin = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await a.push(
+        a.mutation("cycle_indicator", "create", dropped, raised(field, "ke", "parents")),
+        a.mutation("cycle_indicator", "update", dropped, {"status": "dropped"}, base_version=1),
+    )
+    pushed = await b.push(
+        # raised anew after the facilitators dropped it: it stands again
+        b.mutation("cycle_indicator", "create", again, raised(field, "ke", "pupils")),
+        # raised a third time: merged into the one that holds the key
+        b.mutation("cycle_indicator", "create", twin, raised(field, "ke", "teachers")),
+        # the dropped one brought back while another holds its key
+        b.mutation("cycle_indicator", "update", dropped, {"status": "proposed"}, base_version=2),
+        # the selected one stays selected
+        b.mutation("cycle_indicator", "update", again, {"status": "selected"}, base_version=1),
+        b.mutation("cycle_indicator", "update", again, {"status": "dropped"}, base_version=2),
+    )
+    assert [(r["status"], (r.get("error") or {}).get("code")) for r in pushed["results"]] == [
+        ("applied", None),
+        ("applied", None),
+        ("rejected", "cycle_indicator.key_taken"),
+        ("applied", None),
+        ("rejected", "cycle_indicator.selected"),
+    ]
+    listed = (
+        await committed_client.get(f"/cycles/v1/{field.cycle_id}/indicators", headers=a.headers)
+    ).json()
+    assert sorted((i["status"], tuple(i["raised_by"])) for i in listed) == [
+        ("dropped", ("parents",)),
+        ("selected", ("pupils", "teachers")),
+    ]
+    await field.cycle_phase("self_assessment")
+    provider = await Tablet(committed_client, await field.user(Role.PROVIDER)).sign_in()
+    theirs = await provider.push(
+        provider.mutation(
+            "cycle_indicator",
+            "create",
+            uuid.uuid4(),
+            raised(field, "ke", "staff", origin="provider"),
+        )
+    )
+    assert theirs["results"][0]["error"]["code"] == "cycle_indicator.key_taken"

@@ -184,3 +184,27 @@ async def test_an_item_sent_twice_in_a_set_is_kept_once(
         )
     )
     assert (await _stored(committed_database, record_id)).priorities == ["x", "y"]
+
+
+async def test_a_tablet_that_settled_a_conflict_edits_the_record_again_from_an_old_version(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, a, b = await _pair(committed_client, committed_database)
+    record_id = uuid.uuid4()
+    await a.push(a.mutation("interface_meeting", "create", record_id, meeting(field)))
+    await b.push(
+        b.mutation("interface_meeting", "update", record_id, {"venue": "B"}, base_version=1)
+    )
+    clash = await a.push(
+        a.mutation("interface_meeting", "update", record_id, {"venue": "A"}, base_version=1)
+    )
+    # settled from tablet A itself: a version written by A's device that A did not push
+    assert (
+        await _settle(committed_client, a, clash["results"][0]["conflict_ids"][0], "device") == 200
+    )
+    again = await a.push(
+        a.mutation("interface_meeting", "update", record_id, {"notes": "later"}, base_version=1)
+    )
+    assert again["results"][0]["status"] == "merged", again
+    stored = await _stored(committed_database, record_id)
+    assert (stored.venue, stored.notes) == ("A", "later")
