@@ -42,6 +42,8 @@ WORDS = {
         "no_plan": "Төлөвлөгөө хараахан гараагүй байна.",
         "not_scored": "үнэлгээ алга",
         "evidence": "Нотлох зураг",
+        "raised": "Иргэд өөрсдөө дэвшүүлсэн",
+        "raised_provider": "Үйлчилгээ үзүүлэгч дэвшүүлсэн",
         "medicine_evidence": "Эмийн нөөц, үнийн нотолгоо",
         "statuses": {
             "not_started": "эхлээгүй",
@@ -70,6 +72,8 @@ WORDS = {
         "no_plan": "No action plan yet.",
         "not_scored": "not scored",
         "evidence": "Evidence photo",
+        "raised": "Raised by the community",
+        "raised_provider": "Raised by the provider",
         "medicine_evidence": "Stock and price evidence",
         "statuses": {
             "not_started": "not started",

@@ -52,6 +52,10 @@ class IndicatorOut(Wire):
     # photos and documents backing the answers, by sha256 (GET /sync/v1/attachments/{sha256});
     # hidden from outsiders, like reasons, until the round's reasons are reviewed
     evidence: list[str] = []
+    # "template", or for an indicator the round's groups raised, "community" or "provider"
+    origin: str = "template"
+    # for a raised indicator: the group types that raised it (merged ones included)
+    raised_by: list[str] = []
 
 
 class MedicineOut(Wire):

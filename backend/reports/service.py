@@ -11,15 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth import access
 from backend.auth.policy import Principal
+from backend.cycles import raised
 from backend.cycles import service as cycles
-from backend.cycles.models import Cycle
+from backend.cycles.models import Cycle, CycleIndicator
+from backend.cycles.sync import as_indicator
 from backend.errors import NotFound
 from backend.facilities.models import Facility
 from backend.reports import queries
 from backend.reports.aggregate import Cell, IndicatorResult
 from backend.reports.schemas import CellOut, IndicatorOut, MedicineOut, ReasonOut, ScorecardOut
 from backend.templates import service as templates
-from backend.templates.document import MedicineCheck, Scale
+from backend.templates.document import Indicator, MedicineCheck, Scale, TemplateDocument
 from backend.templates.models import Template, TemplateVersion, TracerMedicine
 
 NUMERIC = frozenset({"scale", "yes_no", "count", "number", "money"})
@@ -105,7 +107,11 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
 
     evidence = await queries.cycle_evidence(db, principal, cycle.id) if show_reasons else {}
     indicators = []
-    for indicator in document.indicators:
+    scored: list[tuple[Indicator, str, list[str]]] = [
+        (indicator, "template", []) for indicator in document.indicators
+    ]
+    scored += await _raised(db, cycle, document)
+    for indicator, origin, raised_by in scored:
         kind = indicator.answer.__struct_config__.tag
         if kind not in NUMERIC:
             continue
@@ -138,6 +144,8 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
                 change=result.change,
                 reasons=reasons.get(indicator.key, []) if show_reasons else None,
                 evidence=evidence.get(indicator.key, []),
+                origin=origin,
+                raised_by=raised_by,
             )
         )
     checks = [
@@ -163,6 +171,40 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         medicines=medicines,
         medicines_evidence=[sha for key in checks for sha in evidence.get(key, [])],
     )
+
+
+async def _raised(
+    db: AsyncSession, cycle: Cycle, document: TemplateDocument
+) -> list[tuple[Indicator, str, list[str]]]:
+    """The round's selected raised indicators, scored beside the template's."""
+    rows = list(
+        await db.scalars(
+            select(CycleIndicator)
+            .where(CycleIndicator.cycle_id == cycle.id, CycleIndicator.deleted_at.is_(None))
+            .order_by(CycleIndicator.created_at, CycleIndicator.id)
+        )
+    )
+    scale = next(
+        (i.answer for i in document.indicators if isinstance(i.answer, Scale)),
+        Scale(min=1, max=5),
+    )
+    return [
+        (
+            as_indicator(
+                {
+                    "key": out.key,
+                    "kind": out.kind,
+                    "origin": out.origin,
+                    "label": {"mn": out.label_mn, "en": out.label_en},
+                },
+                scale,
+            ),
+            out.origin,
+            out.raised_by,
+        )
+        for out in raised.stand(rows)
+        if out.status == "selected"
+    ]
 
 
 async def _medicines(
