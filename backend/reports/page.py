@@ -43,6 +43,19 @@ WORDS = {
         "not_scored": "үнэлгээ алга",
         "evidence": "Нотлох зураг",
         "raised": "Иргэд өөрсдөө дэвшүүлсэн",
+        "medicines": "Эмийн хүртээмж ба үнэ",
+        "medicine": "Эм",
+        "basket": "Бүх эм (сагс)",
+        "available": "Байгаа",
+        "stockout_30": "Тасалдсан өдөр (30)",
+        "stockout_90": "Тасалдсан өдөр (90)",
+        "mpr_generic": "Үнийн харьцаа, ерөнхий нэршлийн",
+        "mpr_originator": "Үнийн харьцаа, анхдагч брэнд",
+        "mpr_note": (
+            "Үнийн харьцаа: лангуун дээр байсан үеийн нэгж үнийн медиан, лавлах үнэд "
+            "харьцуулсан (ДЭМБ/HAI арга); 1 = лавлах үнэ. Гэрэл: байгаа хувь 80%-аас дээш "
+            "ногоон, 50%-аас дээш шар."
+        ),
         "raised_provider": "Үйлчилгээ үзүүлэгч дэвшүүлсэн",
         "medicine_evidence": "Эмийн нөөц, үнийн нотолгоо",
         "statuses": {
@@ -73,6 +86,19 @@ WORDS = {
         "not_scored": "not scored",
         "evidence": "Evidence photo",
         "raised": "Raised by the community",
+        "medicines": "Medicine availability and prices",
+        "medicine": "Medicine",
+        "basket": "All medicines (basket)",
+        "available": "Available",
+        "stockout_30": "Stock-out days (30)",
+        "stockout_90": "Stock-out days (90)",
+        "mpr_generic": "Price ratio, lowest generic",
+        "mpr_originator": "Price ratio, originator",
+        "mpr_note": (
+            "Price ratio: the median unit price found on the shelf over the reference price "
+            "(the WHO/HAI median price ratio); 1 = the reference price. Lights: available "
+            "in 80% of checks or more green, 50% or more amber."
+        ),
         "raised_provider": "Raised by the provider",
         "medicine_evidence": "Stock and price evidence",
         "statuses": {
@@ -155,6 +181,10 @@ async def render(
                 ),
             )
         )
+    medicine_lights = [
+        "green" if m.available >= 0.8 else "amber" if m.available >= 0.5 else "red"
+        for m in card.medicines
+    ]
     items = (
         await db.scalars(
             select(ActionItem)
@@ -170,6 +200,7 @@ async def render(
         .render(
             card=card,
             rows=rows,
+            medicine_lights=medicine_lights,
             thumbnails=await _thumbnails(store, card),
             shown=EVIDENCE_SHOWN,
             plan=plan,

@@ -217,9 +217,10 @@ async def cycle_evidence(
 async def medicine_statistics(
     db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, indicators: Sequence[str]
 ) -> list[Any]:
-    """Per tracer medicine and for the basket, over the monitors' checks (WHO/HAI): available
-    when in stock and not expired; the price ratio is the lowest generic unit price over the
-    reference price, its median taken across the checks."""
+    """Per tracer medicine, over the monitors' checks (WHO/HAI): available when in stock and not
+    expired; the median price ratio is the median, across the checks that found it on the
+    shelf, of the lowest generic unit price over the reference price (and of the originator's,
+    where stocked). The basket is computed from these rows, medicine by medicine."""
     answer = _answers()
     medicine = (
         func.jsonb_each(answer.c.value["value"])
@@ -234,7 +235,9 @@ async def medicine_statistics(
         ),
         else_=0,
     )
+    on_shelf = cast(found["in_stock"].astext, Boolean)
     ratio = cast(found["generic_price"].astext, Numeric) / TracerMedicine.reference_price_mnt
+    brand = cast(found["originator_price"].astext, Numeric) / TracerMedicine.reference_price_mnt
     query = (
         select(
             medicine.c.key.label("medicine"),
@@ -246,8 +249,12 @@ async def medicine_statistics(
             cast(func.avg(cast(found["stockout_days_90"].astext, Integer)), Float).label(
                 "stockout_90"
             ),
-            cast(func.percentile_cont(0.5).within_group(ratio), Float).label("price_ratio"),
-            (func.grouping(medicine.c.key) == 1).label("basket"),
+            cast(func.percentile_cont(0.5).within_group(ratio).filter(on_shelf), Float).label(
+                "price_ratio"
+            ),
+            cast(func.percentile_cont(0.5).within_group(brand).filter(on_shelf), Float).label(
+                "originator_ratio"
+            ),
         )
         .select_from(Submission)
         .join(answer, true())
@@ -261,8 +268,8 @@ async def medicine_statistics(
             answer.c.key.in_(list(indicators)),
             func.jsonb_typeof(answer.c.value["value"]) == "object",
         )
-        .group_by(func.grouping_sets(tuple_(medicine.c.key), tuple_()))
-        .order_by("basket", medicine.c.key)
+        .group_by(medicine.c.key)
+        .order_by(medicine.c.key)
     )
     return list((await db.execute(query)).all())
 

@@ -59,7 +59,8 @@ class IndicatorOut(Wire):
 
 
 class MedicineOut(Wire):
-    """One tracer medicine across the monitors' checks (null key: the whole basket)."""
+    """One tracer medicine across the monitors' checks (null key: the whole basket, each
+    medicine weighing the same; `checks` is then the most checks of any one medicine)."""
 
     key: str | None
     name_mn: str | None
@@ -69,8 +70,11 @@ class MedicineOut(Wire):
     available: float
     stockout_days_30: float | None
     stockout_days_90: float | None
-    # median of lowest generic unit price / reference price
+    # median, over the checks that found it on the shelf, of the lowest generic unit price over
+    # the reference price (WHO/HAI); for the basket, the median of the medicines' ratios
     median_price_ratio: float | None
+    # the same for the originator brand, where stocked
+    originator_price_ratio: float | None = None
 
 
 class ScorecardOut(Wire):

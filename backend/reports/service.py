@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import statistics
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -210,25 +212,51 @@ async def _raised(
 async def _medicines(
     db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, checks: list[str]
 ) -> list[MedicineOut]:
+    """Each tracer medicine, then the basket: the mean of the medicines' availability and
+    stock-out days, and the median of their median price ratios (WHO/HAI: every medicine
+    weighs the same, however often it was checked)."""
     names = {m.key: m for m in await db.scalars(select(TracerMedicine))}
-    out = []
-    for row in await queries.medicine_statistics(db, principal, cycle_id, checks):
-        if not row.checks:
-            continue  # a round with no medicine check yet: no basket to show
-        medicine = None if row.basket else names.get(row.medicine)
-        out.append(
-            MedicineOut(
-                key=None if row.basket else row.medicine,
-                name_mn=medicine.name_mn if medicine else None,
-                name_en=medicine.name_en if medicine else None,
-                checks=row.checks,
-                available=round(row.available, 3),
-                stockout_days_30=_round(row.stockout_30),
-                stockout_days_90=_round(row.stockout_90),
-                median_price_ratio=_round(row.price_ratio),
-            )
+    rows = [row for row in await queries.medicine_statistics(db, principal, cycle_id, checks)]
+    out = [
+        MedicineOut(
+            key=row.medicine,
+            name_mn=names[row.medicine].name_mn,
+            name_en=names[row.medicine].name_en,
+            checks=row.checks,
+            available=round(row.available, 3),
+            stockout_days_30=_round(row.stockout_30),
+            stockout_days_90=_round(row.stockout_90),
+            median_price_ratio=_round(row.price_ratio),
+            originator_price_ratio=_round(row.originator_ratio),
         )
+        for row in rows
+    ]
+    if not rows:
+        return out  # a round with no medicine check yet: no basket to show
+    out.append(
+        MedicineOut(
+            key=None,
+            name_mn=None,
+            name_en=None,
+            checks=max(row.checks for row in rows),
+            available=round(statistics.fmean(row.available for row in rows), 3),
+            stockout_days_30=_round(_mean(row.stockout_30 for row in rows)),
+            stockout_days_90=_round(_mean(row.stockout_90 for row in rows)),
+            median_price_ratio=_round(_median(row.price_ratio for row in rows)),
+            originator_price_ratio=_round(_median(row.originator_ratio for row in rows)),
+        )
+    )
     return out
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.fmean(present) if present else None
+
+
+def _median(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
 
 
 def _round(value: float | None) -> float | None:

@@ -33,9 +33,11 @@ from backend.templates.document import (
     TemplateDocument,
     YesNo,
 )
+from backend.templates.medicines import TRACER_MEDICINES
 from backend.templates.models import TemplateVersion
 from backend.templates.validation import compile_template
 
+REFERENCE_PRICES = {m.key: m.reference_price_mnt for m in TRACER_MEDICINES}
 REASONS = {
     "parent_engagement": "Эцэг эхчүүдэд мэдээлэл хүрдэггүй",
     "medicine_availability": "Инсулин байнга дутдаг",
@@ -163,14 +165,25 @@ def _value(indicator: Indicator, rng: random.Random, level: float) -> Any:
         checks = {}
         for key in answer.medicines:
             short = 0 if rng.random() < level else rng.randint(1, 10)
+            in_stock = short == 0
+            # a price is read off the shelf only; generics sell at 0.9-2.6 times the reference
+            # price (WHO/HAI surveys find 1.5-3 in private pharmacies), originator brands, where
+            # stocked, at 1.6-3.5 times the generic
+            reference = REFERENCE_PRICES.get(key, 1000)
+            generic = round(reference * rng.uniform(0.9, 2.6)) if in_stock else None
+            originator = (
+                round(generic * rng.uniform(1.6, 3.5))
+                if generic is not None and rng.random() < 0.4
+                else None
+            )
             checks[key] = {
-                "in_stock": short == 0,
+                "in_stock": in_stock,
                 "expired": False,
                 "stockout_days_30": short,
                 "stockout_days_90": short + rng.randint(0, 12),
                 "discounted_available": rng.random() < level,
-                "generic_price": rng.randint(50, 400) * 10,
-                "originator_price": None,
+                "generic_price": generic,
+                "originator_price": originator,
                 "price_displayed": good,
             }
         return checks

@@ -44,13 +44,12 @@ def _visit(cycle_id: str, checks: dict) -> dict:
     }
 
 
-async def test_basket_availability_stockouts_and_price_ratio(
-    committed_client: AsyncClient, committed_database: Database
-) -> None:
-    field = await programme(committed_database)
-    coordinator = await Tablet(committed_client, await field.user(Role.COORDINATOR)).sign_in()
+async def _medicine_round(client: AsyncClient, database: Database):  # type: ignore[no-untyped-def]
+    """A pharmacy's round on the medicine template, in input tracking, and who checks it."""
+    field = await programme(database)
+    coordinator = await Tablet(client, await field.user(Role.COORDINATOR)).sign_in()
     pharmacy = (
-        await committed_client.post(
+        await client.post(
             "/facilities/v1",
             headers=coordinator.headers,
             json={
@@ -61,14 +60,14 @@ async def test_basket_availability_stockouts_and_price_ratio(
             },
         )
     ).json()
-    async with committed_database.sessionmaker() as db:
+    async with database.sessionmaker() as db:
         version_id = await db.scalar(
             select(TemplateVersion.id)
             .join(Template, Template.id == TemplateVersion.template_id)
             .where(Template.key == "medicine_availability")
         )
     cycle = (
-        await committed_client.post(
+        await client.post(
             "/cycles/v1",
             headers=coordinator.headers,
             json={
@@ -78,17 +77,25 @@ async def test_basket_availability_stockouts_and_price_ratio(
             },
         )
     ).json()
-    await committed_client.post(
+    await client.post(
         f"/cycles/v1/{cycle['id']}/advance",
         json={"to": "input_tracking"},
         headers=coordinator.headers,
     )
+    monitor = await Tablet(client, await field.user(Role.MONITOR)).sign_in()
+    return cycle["id"], coordinator, monitor
+
+
+async def test_basket_availability_stockouts_and_price_ratio(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    cycle_id, coordinator, monitor = await _medicine_round(committed_client, committed_database)
+    cycle = {"id": cycle_id}
     empty = await committed_client.get(
         f"/reports/v1/cycles/{cycle['id']}/scorecard", headers=coordinator.headers
     )
     assert empty.status_code == 200, empty.text
     assert empty.json()["medicines"] == []  # no check yet: nothing to show, and no error
-    monitor = await Tablet(committed_client, await field.user(Role.MONITOR)).sign_in()
     result = await monitor.push(
         monitor.mutation(
             "submission",
@@ -132,6 +139,7 @@ async def test_basket_availability_stockouts_and_price_ratio(
         "stockout_days_30": 2.0,
         "stockout_days_90": 4.0,
         "median_price_ratio": 1.5,
+        "originator_price_ratio": None,
     }
     assert (
         rows["insulin"]["available"],
@@ -139,4 +147,46 @@ async def test_basket_availability_stockouts_and_price_ratio(
         rows["insulin"]["median_price_ratio"],
     ) == (0.5, 5.0, 1.5)
     basket = rows[None]
-    assert (basket["checks"], basket["available"], basket["median_price_ratio"]) == (4, 0.5, 1.5)
+    assert (basket["checks"], basket["available"], basket["median_price_ratio"]) == (2, 0.5, 1.5)
+
+
+async def test_prices_off_the_shelf_only_and_every_medicine_weighing_the_same(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    cycle_id, coordinator, monitor = await _medicine_round(committed_client, committed_database)
+    visits = [
+        # metformin (reference 90) found three times at 1, 2 and 3 times the reference
+        {"metformin": _check(True, False, 0, 0, 90), "insulin": _check(False, False, 9, 20, 1)},
+        {"metformin": _check(True, False, 0, 0, 180), "insulin": _check(False, False, 9, 20, 1)},
+        {"metformin": _check(True, False, 0, 0, 270), "insulin": _check(True, False, 0, 0, 56000)},
+    ]
+    pushed = await monitor.push(
+        *(
+            monitor.mutation("submission", "create", uuid.uuid4(), _visit(cycle_id, checks))
+            for checks in visits
+        )
+    )
+    assert {r["status"] for r in pushed["results"]} == {"applied"}, pushed
+    card = (
+        await committed_client.get(
+            f"/reports/v1/cycles/{cycle_id}/scorecard", headers=coordinator.headers
+        )
+    ).json()
+    rows = {m["key"]: m for m in card["medicines"]}
+    # insulin's price of 1 MNT was written where it was out of stock: not a price at all
+    assert (rows["metformin"]["median_price_ratio"], rows["insulin"]["median_price_ratio"]) == (
+        2.0,
+        2.0,
+    )
+    # the basket: availability (1 + 1/3) / 2 per medicine, not 4 of 6 checks pooled; the price
+    # ratio the median of the two medicines' ratios
+    basket = rows[None]
+    assert (basket["available"], basket["median_price_ratio"]) == (0.667, 2.0)
+    assert basket["stockout_days_30"] == 3.0  # (0 + 6) / 2
+    page = await committed_client.get(
+        f"/reports/v1/cycles/{cycle_id}/scorecard.html",
+        params={"lang": "en"},
+        headers=coordinator.headers,
+    )
+    assert 'data-medicine="metformin"' in page.text
+    assert "Price ratio, lowest generic" in page.text
