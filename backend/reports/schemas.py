@@ -75,6 +75,9 @@ class MedicineOut(Wire):
     median_price_ratio: float | None
     # the same for the originator brand, where stocked
     originator_price_ratio: float | None = None
+    # dosage form and strength (two forms of one medicine are two tracer medicines)
+    form_mn: str | None = None
+    form_en: str | None = None
 
 
 class ScorecardOut(Wire):

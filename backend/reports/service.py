@@ -222,6 +222,8 @@ async def _medicines(
             key=row.medicine,
             name_mn=names[row.medicine].name_mn,
             name_en=names[row.medicine].name_en,
+            form_mn=names[row.medicine].form_mn,
+            form_en=names[row.medicine].form_en,
             checks=row.checks,
             available=round(row.available, 3),
             stockout_days_30=_round(row.stockout_30),

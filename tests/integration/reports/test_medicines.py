@@ -140,6 +140,8 @@ async def test_basket_availability_stockouts_and_price_ratio(
         "stockout_days_90": 4.0,
         "median_price_ratio": 1.5,
         "originator_price_ratio": None,
+        "form_mn": "шахмал 500 мг",
+        "form_en": "tablet 500 mg",
     }
     assert (
         rows["insulin"]["available"],
