@@ -6,7 +6,9 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("development", "production")
 LOG_FORMATS = ("text", "json")
@@ -54,7 +56,14 @@ class Settings:
     attachment_store: str = "folder"
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None  # for MinIO and other S3-compatible stores
+    # the programme's time zone: the dates people see and judge by (due dates, "overdue")
+    timezone: str = "Asia/Ulaanbaatar"
     limits: Limits = field(default_factory=Limits)
+
+    def today(self, now: datetime | None = None) -> date:
+        """The programme's date now: the date people judge deadlines by, in its time zone (an
+        item due today in Ulaanbaatar is not overdue until its midnight, 16:00 UTC)."""
+        return (now or datetime.now(UTC)).astimezone(ZoneInfo(self.timezone)).date()
 
     @property
     def embedded_database(self) -> bool:
@@ -105,6 +114,7 @@ class Settings:
             s3_bucket=env.get("SCORECARD_S3_BUCKET") or None,
             s3_endpoint_url=env.get("SCORECARD_S3_ENDPOINT_URL") or None,
             refresh_token_days=reader.integer("SCORECARD_REFRESH_TOKEN_DAYS", 45, low=1, high=365),
+            timezone=_time_zone(env.get("SCORECARD_TIMEZONE") or "Asia/Ulaanbaatar"),
             limits=Limits(
                 max_body_bytes=reader.integer(
                     "SCORECARD_MAX_BODY_BYTES", limits.max_body_bytes, low=1024, high=1 << 30
@@ -186,3 +196,11 @@ class _Reader:
         if raw is None or not raw.strip():
             return default
         return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"SCORECARD_TIMEZONE: {name!r} is not an IANA time zone") from None
+    return name

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from litestar import get
@@ -37,7 +36,7 @@ async def list_action_items(
         cycle_id=cycle_id,
         area=area,
         overdue_only=overdue,
-        today=date.today(),
+        today=state.settings.today(),
     )
 
 

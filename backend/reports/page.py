@@ -157,7 +157,13 @@ async def _thumbnails(store: Store, card: ScorecardOut) -> dict[str, str]:
 
 
 async def render(
-    db: AsyncSession, store: Store, *, principal: Principal, cycle_id: uuid.UUID, language: str
+    db: AsyncSession,
+    store: Store,
+    *,
+    principal: Principal,
+    cycle_id: uuid.UUID,
+    language: str,
+    today: date,
 ) -> str:
     card: ScorecardOut = await reports.scorecard(db, principal=principal, cycle_id=cycle_id)
     rows = []
@@ -192,7 +198,6 @@ async def render(
             .order_by(ActionItem.due_on.nulls_last(), ActionItem.created_at)
         )
     ).all()
-    today = date.today()
     plan = [{"item": item, "overdue": is_overdue(item, today)} for item in items]
     return (
         _environment()

@@ -43,7 +43,12 @@ async def scorecard_page(
 ) -> str:
     """The scorecard as a page to project at the interface meeting and print on A4."""
     return await page.render(
-        db, state.attachments, principal=principal, cycle_id=cycle_id, language=lang
+        db,
+        state.attachments,
+        principal=principal,
+        cycle_id=cycle_id,
+        language=lang,
+        today=state.settings.today(),
     )
 
 
@@ -92,6 +97,7 @@ async def scorecard_xlsx(
 @get("/reports/v1/rollup", opt=SIGNED_IN, tags=["reports"])
 async def rollup(
     db: DbSession,
+    state: State,
     principal: CurrentPrincipal,
     area: FromQuery[str],
     template: FromQuery[str],
@@ -109,7 +115,7 @@ async def rollup(
         level=by,
         since=since,
         until=until,
-        today=date.today(),
+        today=state.settings.today(),
     )
 
 
