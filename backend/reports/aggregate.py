@@ -1,7 +1,9 @@
 """Turning per-group statistics into a scorecard: gaps and changes. Pure.
 
 Nothing is hidden here: the statistics arrive computed from what the caller may count
-(`backend/reports/queries.py`, under the disclosure rule in `backend/auth/access.py`)."""
+(`backend/reports/queries.py`, under the disclosure rule in `backend/auth/access.py`). Means
+are kept unrounded; a gap or a change is the difference of the unrounded means, rounded once
+(two means of 3.334 and 3.326 differ by 0.01, not by the 0.00 their rounded forms show)."""
 
 from __future__ import annotations
 

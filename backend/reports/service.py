@@ -47,7 +47,7 @@ def _cell(row: Any) -> Cell:
         group=None if row.overall else row.group_type,
         n=row.n,
         participants=int(row.participants or 0),
-        mean=None if row.mean is None else round(row.mean, 2),
+        mean=None if row.mean is None else float(row.mean),
         median=row.median,
         low=row.low,
         high=row.high,
@@ -64,9 +64,9 @@ def _results(rows: list[Any]) -> dict[str, IndicatorResult]:
             else:
                 result.groups.append(_cell(row))
         elif row.overall and row.respondent == "provider":
-            result.provider_mean, result.provider_n = round(row.mean, 2), row.n
+            result.provider_mean, result.provider_n = float(row.mean), row.n
         elif row.overall and row.respondent == "monitor":
-            result.monitor_mean, result.monitor_n = round(row.mean, 2), row.n
+            result.monitor_mean, result.monitor_n = float(row.mean), row.n
     return results
 
 
@@ -75,7 +75,7 @@ def _out(cell: Cell) -> CellOut:
         group=cell.group,
         n=cell.n,
         participants=cell.participants,
-        mean=cell.mean,
+        mean=_round(cell.mean),
         median=cell.median,
         min=cell.low,
         max=cell.high,
@@ -137,12 +137,12 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
                 better=indicator.better,
                 community=_out(result.overall) if result.overall else None,
                 community_groups=[_out(cell) for cell in result.groups],
-                provider_mean=result.provider_mean,
+                provider_mean=_round(result.provider_mean),
                 provider_n=result.provider_n,
-                monitor_mean=result.monitor_mean,
+                monitor_mean=_round(result.monitor_mean),
                 monitor_n=result.monitor_n,
                 gap=result.gap,
-                previous_mean=result.previous_mean,
+                previous_mean=_round(result.previous_mean),
                 change=result.change,
                 reasons=reasons.get(indicator.key, []) if show_reasons else None,
                 evidence=evidence.get(indicator.key, []),
