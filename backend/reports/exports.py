@@ -54,6 +54,17 @@ MEDICINE_HEADERS = (
     "Үнийн харьцаа / Median price ratio (generic)",
     "Үнийн харьцаа / Median price ratio (originator)",
 )
+INPUT_HEADERS = (
+    "Үзүүлэлт / Indicator",
+    "Асуулт / Question (en)",
+    "Нэгж / Unit",
+    "Хэн / Respondent",
+    "Тоо / Answers",
+    "Эрх / Entitled",
+    "Байгаа / Found",
+    "Дутагдал / Shortfall",
+    "Дутагдлын хувь / Shortfall share",
+)
 ALL = "бүгд / all"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -118,6 +129,23 @@ def medicine_rows(card: ScorecardOut) -> list[list[Any]]:
     ]
 
 
+def input_rows(card: ScorecardOut) -> list[list[Any]]:
+    return [
+        [
+            item.key,
+            item.label_en,
+            f"{item.unit_mn} / {item.unit_en}",
+            item.respondent,
+            item.n,
+            item.entitled,
+            item.actual,
+            item.shortfall,
+            item.shortfall_share,
+        ]
+        for item in card.inputs
+    ]
+
+
 def to_csv(card: ScorecardOut) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -126,6 +154,8 @@ def to_csv(card: ScorecardOut) -> bytes:
         sections.append((REASON_HEADERS, reason_rows(card)))
     if card.medicines:
         sections.append((MEDICINE_HEADERS, medicine_rows(card)))
+    if card.inputs:
+        sections.append((INPUT_HEADERS, input_rows(card)))
     for number, (headers, table) in enumerate(sections):
         if number:
             writer.writerow([])  # a blank line between the tables
@@ -147,6 +177,8 @@ def to_xlsx(card: ScorecardOut) -> bytes:
         _table(book.create_sheet("Reasons"), REASON_HEADERS, reason_rows(card))
     if card.medicines:
         _table(book.create_sheet("Medicines"), MEDICINE_HEADERS, medicine_rows(card))
+    if card.inputs:
+        _table(book.create_sheet("Inputs"), INPUT_HEADERS, input_rows(card))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -122,6 +122,39 @@ async def cycle_statistics(
     return list((await db.execute(query)).all())
 
 
+async def input_statistics(
+    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, indicators: Sequence[str]
+) -> list[Any]:
+    """Input tracking (entitlement against what is really there), per indicator and respondent
+    over what the caller may count: how many answered, the median entitlement and the median
+    found."""
+    answer = _answers()
+    value = answer.c.value["value"]
+    entitled = cast(value["entitled"].astext, Float)
+    actual = cast(value["actual"].astext, Float)
+    query = (
+        select(
+            answer.c.key.label("indicator"),
+            Submission.respondent,
+            func.count().label("n"),
+            cast(func.percentile_cont(0.5).within_group(entitled), Float).label("entitled"),
+            cast(func.percentile_cont(0.5).within_group(actual), Float).label("actual"),
+        )
+        .select_from(Submission)
+        .join(answer, true())
+        .where(
+            Submission.cycle_id == cycle_id,
+            Submission.deleted_at.is_(None),
+            access.publishable(principal),
+            answer.c.key.in_(list(indicators)),
+            func.jsonb_typeof(value) == "object",
+        )
+        .group_by(answer.c.key, Submission.respondent)
+        .order_by(answer.c.key, Submission.respondent)
+    )
+    return list((await db.execute(query)).all())
+
+
 async def withheld_groups(db: AsyncSession, principal: Principal, cycle_id: uuid.UUID) -> int:
     """How many community groups of the round are too small for the caller's figures: an
     outsider is told they existed, never their size or their answers."""

@@ -80,6 +80,25 @@ class MedicineOut(Wire):
     form_en: str | None = None
 
 
+class InputOut(Wire):
+    """Input tracking for one item: what the facility is entitled to against what was found
+    (medians over those who checked, by who checked)."""
+
+    key: str
+    label_mn: str
+    label_en: str
+    unit_mn: str
+    unit_en: str
+    respondent: str
+    n: int
+    entitled: float | None
+    actual: float | None
+    # entitled minus found; and as a share of the entitlement (0.25: a quarter is missing)
+    shortfall: float | None
+    shortfall_share: float | None
+    evidence: list[str] = []
+
+
 class ScorecardOut(Wire):
     cycle_id: uuid.UUID
     label: str
@@ -98,6 +117,8 @@ class ScorecardOut(Wire):
     medicines: list[MedicineOut] = []
     # photos of stock cards and price lists behind the medicine check
     medicines_evidence: list[str] = []
+    # input tracking: entitlement against what is really there
+    inputs: list[InputOut] = []
 
 
 class RollupRow(Wire):

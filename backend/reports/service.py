@@ -21,9 +21,22 @@ from backend.errors import NotFound
 from backend.facilities.models import Facility
 from backend.reports import queries
 from backend.reports.aggregate import Cell, IndicatorResult
-from backend.reports.schemas import CellOut, IndicatorOut, MedicineOut, ReasonOut, ScorecardOut
+from backend.reports.schemas import (
+    CellOut,
+    IndicatorOut,
+    InputOut,
+    MedicineOut,
+    ReasonOut,
+    ScorecardOut,
+)
 from backend.templates import service as templates
-from backend.templates.document import Indicator, MedicineCheck, Scale, TemplateDocument
+from backend.templates.document import (
+    Entitlement,
+    Indicator,
+    MedicineCheck,
+    Scale,
+    TemplateDocument,
+)
 from backend.templates.models import Template, TemplateVersion, TracerMedicine
 
 NUMERIC = frozenset({"scale", "yes_no", "count", "number", "money"})
@@ -156,6 +169,15 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         if isinstance(indicator.answer, MedicineCheck)
     ]
     medicines = await _medicines(db, principal, cycle.id, checks) if checks else []
+    tracked = {i.key: i for i in document.indicators if isinstance(i.answer, Entitlement)}
+    inputs = [
+        _input(tracked[row.indicator], row, evidence.get(row.indicator, []))
+        for row in (
+            await queries.input_statistics(db, principal, cycle.id, list(tracked))
+            if tracked
+            else []
+        )
+    ]
     return ScorecardOut(
         cycle_id=cycle.id,
         label=cycle.label,
@@ -172,6 +194,28 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         indicators=indicators,
         medicines=medicines,
         medicines_evidence=[sha for key in checks for sha in evidence.get(key, [])],
+        inputs=inputs,
+    )
+
+
+def _input(indicator: Indicator, row: Any, evidence: list[str]) -> InputOut:
+    assert isinstance(indicator.answer, Entitlement)
+    shortfall = None if row.entitled is None or row.actual is None else row.entitled - row.actual
+    return InputOut(
+        key=indicator.key,
+        label_mn=indicator.label.mn,
+        label_en=indicator.label.en,
+        unit_mn=indicator.answer.unit.mn,
+        unit_en=indicator.answer.unit.en,
+        respondent=row.respondent,
+        n=row.n,
+        entitled=_round(row.entitled),
+        actual=_round(row.actual),
+        shortfall=_round(shortfall),
+        shortfall_share=(
+            None if shortfall is None or not row.entitled else round(shortfall / row.entitled, 3)
+        ),
+        evidence=evidence,
     )
 
 

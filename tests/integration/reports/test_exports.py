@@ -93,3 +93,41 @@ async def test_community_text_that_looks_like_a_formula_stays_text(
     cells = {cell.value: cell for row in book["Reasons"].iter_rows() for cell in row}
     assert cells[hostile].data_type == "s"  # a string, never a formula
     assert cells["+1 teacher"].data_type == "s"
+
+
+async def test_input_tracking_reaches_the_json_the_page_and_the_tables(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field, team, _ = await _cycle_with_scores(committed_client, committed_database)
+    url = f"/reports/v1/cycles/{field.cycle_id}/scorecard"
+    card = (await committed_client.get(url, headers=team.headers)).json()
+    (textbooks,) = card["inputs"]
+    # the provider counted 9 textbooks where the school is entitled to 12: 3 short, a quarter
+    assert (textbooks["key"], textbooks["respondent"], textbooks["n"]) == (
+        "textbooks_per_pupil",
+        "provider",
+        1,
+    )
+    assert (
+        textbooks["entitled"],
+        textbooks["actual"],
+        textbooks["shortfall"],
+        textbooks["shortfall_share"],
+    ) == (12, 9, 3, 0.25)
+    page = await committed_client.get(f"{url}.html", params={"lang": "en"}, headers=team.headers)
+    assert 'data-input="textbooks_per_pupil"' in page.text
+    assert "3 (25%)" in page.text
+    text = (await committed_client.get(f"{url}.csv", headers=team.headers)).content.decode(
+        "utf-8-sig"
+    )
+    inputs = list(csv.reader(io.StringIO(text.split("\r\n\r\n")[-1])))
+    assert inputs[0][0] == "Үзүүлэлт / Indicator"
+    assert inputs[0][7] == "Дутагдал / Shortfall"
+    assert inputs[1][0] == "textbooks_per_pupil"
+    assert inputs[1][5:8] == ["12.0", "9.0", "3.0"]
+    book = load_workbook(
+        io.BytesIO((await committed_client.get(f"{url}.xlsx", headers=team.headers)).content)
+    )
+    rows = list(book["Inputs"].iter_rows(values_only=True))
+    assert rows[1][0] == "textbooks_per_pupil"
+    assert rows[1][7] == 3
