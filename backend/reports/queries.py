@@ -122,6 +122,40 @@ async def cycle_statistics(
     return list((await db.execute(query)).all())
 
 
+async def choice_counts(
+    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, indicators: Sequence[str]
+) -> list[Any]:
+    """How often each option was chosen (single and multiple choice), per indicator, over what
+    the caller may count."""
+    answer = _answers()
+    value = answer.c.value["value"]
+    chosen = (
+        func.jsonb_array_elements_text(
+            case((func.jsonb_typeof(value) == "array", value), else_=func.jsonb_build_array(value))
+        )
+        .table_valued(column("value", Text))
+        .lateral("chosen")
+    )
+    query = (
+        select(
+            answer.c.key.label("indicator"), chosen.c.value.label("option"), func.count().label("n")
+        )
+        .select_from(Submission)
+        .join(answer, true())
+        .join(chosen, true())
+        .where(
+            Submission.cycle_id == cycle_id,
+            Submission.deleted_at.is_(None),
+            access.publishable(principal),
+            answer.c.key.in_(list(indicators)),
+            func.jsonb_typeof(value).in_(["string", "array"]),
+        )
+        .group_by(answer.c.key, chosen.c.value)
+        .order_by(answer.c.key, chosen.c.value)
+    )
+    return list((await db.execute(query)).all())
+
+
 async def input_statistics(
     db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, indicators: Sequence[str]
 ) -> list[Any]:

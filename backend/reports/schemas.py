@@ -26,6 +26,15 @@ class ReasonOut(Wire):
     suggestion: str | None
 
 
+class ChoiceOut(Wire):
+    """How many answers chose one option of a single- or multiple-choice indicator."""
+
+    option: str
+    label_mn: str
+    label_en: str
+    count: int
+
+
 class IndicatorOut(Wire):
     key: str
     section: str
@@ -56,6 +65,8 @@ class IndicatorOut(Wire):
     origin: str = "template"
     # for a raised indicator: the group types that raised it (merged ones included)
     raised_by: list[str] = []
+    # for single and multiple choice: how often each option was chosen
+    choices: list[ChoiceOut] = []
 
 
 class MedicineOut(Wire):

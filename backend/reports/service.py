@@ -23,6 +23,7 @@ from backend.reports import queries
 from backend.reports.aggregate import Cell, IndicatorResult
 from backend.reports.schemas import (
     CellOut,
+    ChoiceOut,
     IndicatorOut,
     InputOut,
     MedicineOut,
@@ -34,12 +35,15 @@ from backend.templates.document import (
     Entitlement,
     Indicator,
     MedicineCheck,
+    MultiChoice,
     Scale,
+    SingleChoice,
     TemplateDocument,
 )
 from backend.templates.models import Template, TemplateVersion, TracerMedicine
 
 NUMERIC = frozenset({"scale", "yes_no", "count", "number", "money"})
+CHOICE = frozenset({"single_choice", "multi_choice"})
 
 
 async def _previous_results(
@@ -126,9 +130,14 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         (indicator, "template", []) for indicator in document.indicators
     ]
     scored += await _raised(db, cycle, document)
+    choosing = [i.key for i in document.indicators if i.answer.__struct_config__.tag in CHOICE]
+    chosen: dict[str, dict[str, int]] = defaultdict(dict)
+    if choosing:
+        for row in await queries.choice_counts(db, principal, cycle.id, choosing):
+            chosen[row.indicator][row.option] = row.n
     for indicator, origin, raised_by in scored:
         kind = indicator.answer.__struct_config__.tag
-        if kind not in NUMERIC:
+        if kind not in NUMERIC and kind not in CHOICE:
             continue
         low, high = (
             (indicator.answer.min, indicator.answer.max)
@@ -161,6 +170,7 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
                 evidence=evidence.get(indicator.key, []),
                 origin=origin,
                 raised_by=raised_by,
+                choices=_choices(indicator, chosen.get(indicator.key, {})),
             )
         )
     checks = [
@@ -196,6 +206,22 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         medicines_evidence=[sha for key in checks for sha in evidence.get(key, [])],
         inputs=inputs,
     )
+
+
+def _choices(indicator: Indicator, counts: dict[str, int]) -> list[ChoiceOut]:
+    """Every option of a choice indicator in the template's order, chosen or not."""
+    answer = indicator.answer
+    if not isinstance(answer, SingleChoice | MultiChoice):
+        return []
+    return [
+        ChoiceOut(
+            option=option.key,
+            label_mn=option.label.mn,
+            label_en=option.label.en,
+            count=counts.get(option.key, 0),
+        )
+        for option in answer.options
+    ]
 
 
 def _input(indicator: Indicator, row: Any, evidence: list[str]) -> InputOut:

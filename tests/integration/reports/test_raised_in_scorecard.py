@@ -108,3 +108,43 @@ async def test_the_demo_autumn_page_shows_the_groups_own_indicators(
     )
     assert page.status_code == 200, page.text
     assert "Raised by the community" in page.text
+
+
+async def test_choice_answers_are_shown_as_how_often_each_option_was_chosen(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field = await programme(committed_database)
+    team = await Tablet(committed_client, await field.user(Role.MONITOR)).sign_in()
+    checked = [["heating", "food"], ["heating"], ["heating", "hot_water"]]
+    pushed = await team.push(
+        *(
+            team.mutation(
+                "submission",
+                "create",
+                uuid.uuid4(),
+                submission(
+                    field,
+                    respondent="monitor",
+                    group=None,
+                    answers={
+                        "budget_published": {"value": True},
+                        "textbooks_per_pupil": {"value": {"entitled": 10, "actual": 8}},
+                        "toilets_and_water": {"value": True},
+                        "dormitory_checklist": {"value": options},
+                    },
+                ),
+            )
+            for options in checked
+        )
+    )
+    assert {r["status"] for r in pushed["results"]} == {"applied"}, pushed
+    card = await committed_client.get(
+        f"/reports/v1/cycles/{field.cycle_id}/scorecard", headers=team.headers
+    )
+    (row,) = [i for i in card.json()["indicators"] if i["key"] == "dormitory_checklist"]
+    assert {c["option"]: c["count"] for c in row["choices"]} == {
+        "heating": 3,
+        "hot_water": 1,
+        "food": 1,
+        "supervision": 0,
+    }
