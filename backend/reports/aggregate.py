@@ -47,3 +47,18 @@ class IndicatorResult:
         if self.overall is None or self.overall.mean is None or self.previous_mean is None:
             return None
         return round(self.overall.mean - self.previous_mean, 2)
+
+
+def on_100(value: float | None, kind: str, low: float | None, high: float | None) -> float | None:
+    """A mean on the common 0-100 scale used to compare indicators and templates: a scale's
+    lowest point is 0 and its highest 100 (3 on 1-5 faces is 50, 5.5 on 1-10 is 50, a 0-100
+    scale stays as it is); yes/no is the share answering yes, in percent. Counts and money
+    have no such scale (None): they read as counts and as tögrög. Which way is good is the
+    indicator's `better`, not the normalisation's."""
+    if value is None:
+        return None
+    if kind == "yes_no":
+        return round(value * 100, 1)
+    if kind == "scale" and low is not None and high is not None and high > low:
+        return round((value - low) / (high - low) * 100, 1)
+    return None

@@ -67,6 +67,15 @@ class IndicatorOut(Wire):
     raised_by: list[str] = []
     # for single and multiple choice: how often each option was chosen
     choices: list[ChoiceOut] = []
+    # what `community`, `provider_mean` and `monitor_mean` show: "scale" (points on the
+    # scale_min-scale_max scale), "share" (yes/no: the share answering yes, 0-1), "count" or
+    # "mnt" (tögrög), "choices" (see `choices`)
+    unit: str = "scale"
+    # the same means on the common 0-100 scale (scales: lowest point 0, highest 100; yes/no:
+    # percent yes); null for counts, money and choices
+    community_100: float | None = None
+    provider_100: float | None = None
+    monitor_100: float | None = None
 
 
 class MedicineOut(Wire):

@@ -20,7 +20,7 @@ from backend.cycles.sync import as_indicator
 from backend.errors import NotFound
 from backend.facilities.models import Facility
 from backend.reports import queries
-from backend.reports.aggregate import Cell, IndicatorResult
+from backend.reports.aggregate import Cell, IndicatorResult, on_100
 from backend.reports.schemas import (
     CellOut,
     ChoiceOut,
@@ -44,6 +44,15 @@ from backend.templates.models import Template, TemplateVersion, TracerMedicine
 
 NUMERIC = frozenset({"scale", "yes_no", "count", "number", "money"})
 CHOICE = frozenset({"single_choice", "multi_choice"})
+UNITS = {
+    "scale": "scale",
+    "yes_no": "share",
+    "count": "count",
+    "number": "number",
+    "money": "mnt",
+    "single_choice": "choices",
+    "multi_choice": "choices",
+}
 
 
 async def _previous_results(
@@ -171,6 +180,12 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
                 origin=origin,
                 raised_by=raised_by,
                 choices=_choices(indicator, chosen.get(indicator.key, {})),
+                unit=UNITS.get(str(kind), "scale"),
+                community_100=on_100(
+                    result.overall.mean if result.overall else None, str(kind), low, high
+                ),
+                provider_100=on_100(result.provider_mean, str(kind), low, high),
+                monitor_100=on_100(result.monitor_mean, str(kind), low, high),
             )
         )
     checks = [

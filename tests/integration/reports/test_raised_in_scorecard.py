@@ -81,6 +81,8 @@ async def test_a_raised_indicator_is_scored_and_a_small_group_cell_hidden_from_a
     # and in no total: 2 and 3 from 15 parents, mean 2.5
     assert sorted(c["group"] for c in inside["community_groups"]) == ["parents", "teachers"]
     assert (inside["community"]["n"], inside["community"]["mean"]) == (3, 3.33)
+    # on the common 0-100 scale: (10/3 - 1) / (5 - 1) = 58.3
+    assert (inside["unit"], inside["community_100"]) == ("scale", 58.3)
     assert [c["group"] for c in outside["community_groups"]] == ["parents"]
     assert (outside["community"]["n"], outside["community"]["mean"]) == (2, 2.5)
     assert outside["community"]["participants"] == 15
