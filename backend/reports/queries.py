@@ -370,25 +370,42 @@ def unit_of(position: int | None, facility_id: Any, lineage: Any) -> Any:
 async def rollup_scores(
     db: AsyncSession, principal: Principal, rounds: Select[Any], position: int | None
 ) -> list[Any]:
-    """Per unit and indicator: facilities, community scores, participants and means."""
+    """Per unit and indicator: facilities, community scores, participants and means, every
+    facility weighing the same: each facility's mean over its sessions (community) or its
+    self-assessments (provider) first, then the mean of those over the unit's facilities, so
+    a school with two rounds does not outweigh three schools with one."""
     s = _scored(
         principal,
         Submission.cycle_id.in_(rounds),
         unit=unit_of(position, Submission.facility_id, Area.lineage),
     )
     community = s.c.respondent == "community"
-    query = (
+    per_facility = (
         select(
             s.c.unit,
             s.c.indicator,
-            func.count(s.c.facility_id.distinct()).label("facilities"),
+            s.c.facility_id,
             func.count().filter(community).label("scores"),
             func.sum(s.c.people).filter(community).label("participants"),
             func.avg(s.c.score).filter(community).label("community"),
             func.avg(s.c.score).filter(s.c.respondent == "provider").label("provider"),
         )
-        .group_by(s.c.unit, s.c.indicator)
-        .order_by(s.c.unit, s.c.indicator)
+        .group_by(s.c.unit, s.c.indicator, s.c.facility_id)
+        .subquery("per_facility")
+    )
+    f = per_facility.c
+    query = (
+        select(
+            f.unit,
+            f.indicator,
+            func.count().label("facilities"),
+            cast(func.sum(f.scores), Integer).label("scores"),
+            func.sum(f.participants).label("participants"),
+            func.avg(f.community).label("community"),
+            func.avg(f.provider).label("provider"),
+        )
+        .group_by(f.unit, f.indicator)
+        .order_by(f.unit, f.indicator)
     )
     return list((await db.execute(query)).all())
 

@@ -56,8 +56,9 @@ async def rollup(
                 # for an outsider: no group here was large enough to count
                 suppressed=outsider and row.scores == 0,
                 action_items=plan.items if plan else 0,
+                # both rates over the same items: those not dropped
                 completion_rate=round(plan.done / open_items, 3) if plan and open_items else None,
-                overdue_rate=round(plan.overdue / plan.items, 3) if plan and plan.items else None,
+                overdue_rate=round(plan.overdue / open_items, 3) if plan and open_items else None,
             )
         )
     return RollupOut(area=area.upper(), template=template, by=level, rows=rows)

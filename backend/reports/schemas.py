@@ -146,8 +146,10 @@ class RollupRow(Wire):
 
     unit: str | None
     indicator: str
+    # facilities with at least one answer the caller may count
     facilities: int
     community_scores: int
+    # the mean of the facilities' own means: every facility weighs the same
     community: float | None
     provider: float | None
     gap: float | None
@@ -155,7 +157,7 @@ class RollupRow(Wire):
     action_items: int
     # done / (all but dropped)
     completion_rate: float | None
-    # past due and neither done nor dropped / all
+    # past due (by the programme's own date) and neither done nor dropped / (all but dropped)
     overdue_rate: float | None
 
 

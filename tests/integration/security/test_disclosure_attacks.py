@@ -102,15 +102,19 @@ async def test_the_aimag_figure_minus_the_visible_schools_leaves_nothing(
         aimag = (await _rollup(committed_client, outsider, "aimag"))["MN-046"]
         # every person and every score in the aimag's figure is in a school's figure it shows
         assert aimag["community_scores"] == sum(r["community_scores"] for r in schools.values())
-        total = sum(r["community"] * r["community_scores"] for r in schools.values())
-        assert aimag["community"] * aimag["community_scores"] == pytest.approx(total, abs=0.02)
+        # the aimag's figure is the mean of the schools' figures it shows (each school
+        # weighing the same), so it holds nothing they do not
+        assert aimag["facilities"] == len(schools)
+        shown = sum(r["community"] for r in schools.values()) / len(schools)
+        assert aimag["community"] == pytest.approx(shown, abs=0.01)
         # and the three teachers' 5 is in none of them
         assert schools[str(scene.school.facility_id)]["community"] == 2.5
     viewer_aimag = (await _rollup(committed_client, scene.viewer, "aimag"))["MN-046"]
-    assert (viewer_aimag["community_scores"], viewer_aimag["community"]) == (3, 3.0)
-    # the team that collected the round counts the teachers
+    # school A: parents 2 and 3 → 2.5; school B: 4 → (2.5 + 4) / 2
+    assert (viewer_aimag["community_scores"], viewer_aimag["community"]) == (3, 3.25)
+    # the team that collected the round counts the teachers: A (2 + 3 + 5) / 3, B 4
     inside = (await _rollup(committed_client, scene.coordinator, "aimag"))["MN-046"]
-    assert (inside["community_scores"], inside["community"]) == (4, 3.5)
+    assert (inside["community_scores"], inside["community"]) == (4, 3.67)
 
 
 async def test_min_median_and_max_never_pin_a_hidden_group(
