@@ -38,6 +38,12 @@ def is_outsider(principal: Principal) -> bool:
     return principal.role not in INSIDERS
 
 
+def community_text_shown(principal: Principal, cycle: Cycle) -> bool:
+    """What the community said in its own words (reasons, suggestions, which groups raised
+    which issue) reaches outsiders only once a coordinator has reviewed the round's reasons."""
+    return not is_outsider(principal) or cycle.reasons_reviewed_at is not None
+
+
 def facility_visible(principal: Principal, facility_id: Any) -> ColumnElement[bool]:
     """The facility (by an id column) is in the caller's scope."""
     visible: ColumnElement[bool] = facility_id.in_(

@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth import access
 from backend.auth.policy import Principal
 from backend.cycles import service as cycles
 from backend.cycles.models import CycleIndicator
@@ -17,7 +18,7 @@ from backend.cycles.schemas import RaisedIndicatorOut
 async def consolidated(
     db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID
 ) -> list[RaisedIndicatorOut]:
-    await cycles.get(db, principal=principal, cycle_id=cycle_id)  # 404 outside the caller's view
+    cycle = await cycles.get(db, principal=principal, cycle_id=cycle_id)  # 404 if not visible
     rows = list(
         await db.scalars(
             select(CycleIndicator)
@@ -25,12 +26,13 @@ async def consolidated(
             .order_by(CycleIndicator.created_at, CycleIndicator.id)
         )
     )
-    return stand(rows)
+    return stand(rows, groups_shown=access.community_text_shown(principal, cycle))
 
 
-def stand(rows: list[CycleIndicator]) -> list[RaisedIndicatorOut]:
+def stand(rows: list[CycleIndicator], *, groups_shown: bool) -> list[RaisedIndicatorOut]:
     """The indicators not merged into another, each with the groups and keys of every
-    indicator merged into it, however many merges away."""
+    indicator merged into it, however many merges away. Which groups raised what is the
+    community's own word: shown to outsiders only once the round's reasons are reviewed."""
     by_id = {row.id: row for row in rows}
 
     def root(row: CycleIndicator) -> CycleIndicator:
@@ -59,8 +61,8 @@ def stand(rows: list[CycleIndicator]) -> list[RaisedIndicatorOut]:
                 kind=row.kind,
                 origin=row.origin,
                 status=row.status,
-                raised_by=groups,
-                absorbed=[m.key for m in merged],
+                raised_by=groups if groups_shown else [],
+                absorbed=[m.key for m in merged] if groups_shown else [],
                 tag=row.tag,
             )
         )

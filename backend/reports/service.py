@@ -125,7 +125,7 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         before = earlier.get(key)
         if before is not None and before.overall is not None:
             result.previous_mean = before.overall.mean
-    show_reasons = not access.is_outsider(principal) or cycle.reasons_reviewed_at is not None
+    show_reasons = access.community_text_shown(principal, cycle)
     reasons: dict[str, list[ReasonOut]] = defaultdict(list)
     if show_reasons:
         for row in await queries.community_reasons(db, principal, cycle.id):
@@ -138,7 +138,7 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
     scored: list[tuple[Indicator, str, list[str]]] = [
         (indicator, "template", []) for indicator in document.indicators
     ]
-    scored += await _raised(db, cycle, document)
+    scored += await _raised(db, cycle, document, groups_shown=show_reasons)
     choosing = [i.key for i in document.indicators if i.answer.__struct_config__.tag in CHOICE]
     chosen: dict[str, dict[str, int]] = defaultdict(dict)
     if choosing:
@@ -261,7 +261,7 @@ def _input(indicator: Indicator, row: Any, evidence: list[str]) -> InputOut:
 
 
 async def _raised(
-    db: AsyncSession, cycle: Cycle, document: TemplateDocument
+    db: AsyncSession, cycle: Cycle, document: TemplateDocument, *, groups_shown: bool
 ) -> list[tuple[Indicator, str, list[str]]]:
     """The round's selected raised indicators, scored beside the template's."""
     rows = list(
@@ -289,7 +289,7 @@ async def _raised(
             out.origin,
             out.raised_by,
         )
-        for out in raised.stand(rows)
+        for out in raised.stand(rows, groups_shown=groups_shown)
         if out.status == "selected"
     ]
 

@@ -1,0 +1,147 @@
+"""The surfaces added with the method's own steps, attacked as an outsider would: which groups
+raised which issue, and how often each option of a choice was chosen, reveal nothing of a
+group too small to count, nor anything the community said before its words are reviewed."""
+
+import uuid
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import select
+
+from backend.auth.models import Role
+from backend.database.session import Database
+from backend.templates.models import Template, TemplateVersion
+from tests.support.field import Tablet, programme
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_which_groups_raised_an_issue_waits_for_the_review_of_the_rounds_words(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field = await programme(committed_database)
+    await field.cycle_phase("community_scoring")
+    team = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
+    provider = await Tablet(committed_client, await field.user(Role.PROVIDER)).sign_in()
+    coordinator = await Tablet(committed_client, await field.user(Role.COORDINATOR)).sign_in()
+    await team.push(
+        team.mutation(
+            "cycle_indicator",
+            "create",
+            uuid.uuid4(),
+            {
+                "cycle_id": str(field.cycle_id),
+                "key": "no_sign_language",
+                "label": {"mn": "Дохионы хэл байхгүй"},
+                "kind": "yes_no",
+                "raised_by": ["people_with_disabilities"],
+                "status": "selected",
+            },
+        )
+    )
+    url = f"/cycles/v1/{field.cycle_id}/indicators"
+    card_url = f"/reports/v1/cycles/{field.cycle_id}/scorecard"
+
+    async def seen(tablet: Tablet) -> tuple[list[str], list[str]]:
+        (listed,) = (await committed_client.get(url, headers=tablet.headers)).json()
+        card = (await committed_client.get(card_url, headers=tablet.headers)).json()
+        (row,) = [i for i in card["indicators"] if i["key"] == "no_sign_language"]
+        return listed["raised_by"], row["raised_by"]
+
+    assert await seen(team) == (["people_with_disabilities"], ["people_with_disabilities"])
+    assert await seen(provider) == ([], [])
+    answer = await committed_client.post(
+        f"/cycles/v1/{field.cycle_id}/review-reasons", headers=coordinator.headers
+    )
+    assert answer.status_code == 200, answer.text
+    assert await seen(provider) == (["people_with_disabilities"], ["people_with_disabilities"])
+
+
+def _interview(cycle_id: str, people: int, choice: str) -> dict[str, Any]:
+    def a(value: Any) -> dict[str, Any]:
+        return {"value": value, "reason": None, "suggestion": None}
+
+    return {
+        "cycle_id": cycle_id,
+        "respondent": "community",
+        "collected_at": "2026-11-20T10:00:00Z",
+        "group": {"type": "herders", "participants": {"female": people - 1, "male": 1}},
+        "answers": {
+            "knows_coverage": a(3),
+            "knows_where_to_complain": a(True),
+            "status_verified": a(True),
+            "discounted_medicine": a(choice),
+            "official_copay": a(2000),
+            "waiting_minutes": a(30),
+            "ease_of_use": a(3),
+            "services_adequate": a(3),
+            "overall_satisfaction": a(3),
+        },
+    }
+
+
+async def test_a_small_groups_choice_is_in_no_count_an_outsider_sees(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field = await programme(committed_database)
+    coordinator = await Tablet(committed_client, await field.user(Role.COORDINATOR)).sign_in()
+    centre = (
+        await committed_client.post(
+            "/facilities/v1",
+            headers=coordinator.headers,
+            json={
+                "type": "soum_health_centre",
+                "name_mn": "Сумын эрүүл мэндийн төв",
+                "name_en": "Soum health centre",
+                "area_code": "MN-046",
+            },
+        )
+    ).json()
+    async with committed_database.sessionmaker() as db:
+        version_id = await db.scalar(
+            select(TemplateVersion.id)
+            .join(Template, Template.id == TemplateVersion.template_id)
+            .where(Template.key == "health_insurance")
+        )
+    cycle_id = (
+        await committed_client.post(
+            "/cycles/v1",
+            headers=coordinator.headers,
+            json={
+                "facility_id": centre["id"],
+                "template_version_id": str(version_id),
+                "label": "2026 autumn",
+            },
+        )
+    ).json()["id"]
+    for step in ("input_tracking", "community_scoring"):
+        await committed_client.post(
+            f"/cycles/v1/{cycle_id}/advance", json={"to": step}, headers=coordinator.headers
+        )
+    team = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
+    pushed = await team.push(
+        team.mutation("submission", "create", uuid.uuid4(), _interview(cycle_id, 8, "full")),
+        team.mutation("submission", "create", uuid.uuid4(), _interview(cycle_id, 6, "full")),
+        # three herders: too few to be counted by anyone outside the team
+        team.mutation("submission", "create", uuid.uuid4(), _interview(cycle_id, 3, "none")),
+    )
+    assert {r["status"] for r in pushed["results"]} == {"applied"}, pushed
+    for step in ("publish", "review-reasons"):
+        answer = await committed_client.post(
+            f"/cycles/v1/{cycle_id}/{step}", headers=coordinator.headers
+        )
+        assert answer.status_code == 200, answer.text
+    viewer = await Tablet(committed_client, await field.user(Role.VIEWER)).sign_in()
+
+    async def counts(tablet: Tablet) -> dict[str, int]:
+        card = (
+            await committed_client.get(
+                f"/reports/v1/cycles/{cycle_id}/scorecard", headers=tablet.headers
+            )
+        ).json()
+        (row,) = [i for i in card["indicators"] if i["key"] == "discounted_medicine"]
+        return {c["option"]: c["count"] for c in row["choices"]}
+
+    assert await counts(coordinator) == {"full": 2, "partial": 0, "none": 1}
+    assert await counts(viewer) == {"full": 2, "partial": 0, "none": 0}
