@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth import access
 from backend.auth.policy import Principal
 from backend.errors import InvalidInput
-from backend.reports import queries
+from backend.reports import rollup_queries
 from backend.reports.schemas import RollupOut, RollupRow
 
 # Which element of an area's lineage (root first) names the unit rows are grouped by.
@@ -32,11 +32,11 @@ async def rollup(
     if level not in LEVELS:
         raise InvalidInput(f"level is one of {', '.join(LEVELS)}", field="by")
     position = LEVELS[level]
-    rounds = queries.rollup_rounds(
+    rounds = rollup_queries.rollup_rounds(
         principal, template=template, area=area.upper(), since=since, until=until
     )
-    score_rows = await queries.rollup_scores(db, principal, rounds, position)
-    plan_rows = await queries.rollup_plans(db, principal, rounds, position, today)
+    score_rows = await rollup_queries.rollup_scores(db, principal, rounds, position)
+    plan_rows = await rollup_queries.rollup_plans(db, principal, rounds, position, today)
     outsider = access.is_outsider(principal)
     rows = []
     for row in score_rows:

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.models import Role
 from backend.auth.policy import Principal
-from backend.sync.apply import UnknownReference, creation
 from backend.sync.entity import CycleInfo, SyncedEntity, Working
 from backend.sync.models import RecordVersion
 from backend.sync.records import typed_values
+from backend.sync.rules import UnknownReference, creation
 
 NOBODY = uuid.UUID(int=0)
 

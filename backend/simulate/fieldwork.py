@@ -9,7 +9,8 @@ from typing import Any
 
 import msgspec
 
-from backend.seed.demo_rounds import answers_for, raised_answers
+from backend.seed.demo_raised import raised_answers
+from backend.seed.demo_rounds import answers_for
 from backend.simulate.cast import Device
 from backend.templates.document import TemplateDocument
 

@@ -3,148 +3,40 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 
 from backend.errors import split_msgspec_error
 from backend.sync import entity as entities
-from backend.sync.entity import Context, CycleInfo, Placement, Rejected, SyncedEntity, Working
+from backend.sync.entity import CycleInfo, Rejected, SyncedEntity, Working
 from backend.sync.merge import FieldConflict, Policy, merge_record
 from backend.sync.models import Conflict
 from backend.sync.records import canonical
+from backend.sync.rules import (
+    NUL,
+    AppendOnly,
+    BadBaseVersion,
+    BadId,
+    BaseVersionRequired,
+    IdDeleted,
+    InvalidData,
+    NotAllowed,
+    NotDeletable,
+    RecordExists,
+    ReferenceDeleted,
+    UnknownEntity,
+    UnknownOp,
+    UnknownRecord,
+    UnknownReference,
+    as_sets,
+    check_open,
+    creation,
+    nul_at,
+    time_beyond_range,
+)
 from backend.sync.schemas import MutationIn, MutationResult, Status
 from backend.sync.workset import Workset, uuid_or_none
-
-
-class UnknownEntity(Rejected):
-    code = "sync.unknown_entity"
-
-
-class InvalidData(Rejected):
-    code = "sync.invalid_data"
-
-
-class BadId(Rejected):
-    code = "sync.bad_id"
-
-
-class NotAllowed(Rejected):
-    code = "sync.not_allowed"
-
-
-class UnknownOp(Rejected):
-    code = "sync.unknown_op"
-
-
-class UnknownReference(Rejected):
-    code = "sync.unknown_reference"
-
-
-class ReferenceDeleted(Rejected):
-    code = "sync.reference_deleted"
-
-
-class IdDeleted(Rejected):
-    code = "sync.id_deleted"
-
-
-class RecordExists(Rejected):
-    code = "sync.record_exists"
-
-
-class UnknownRecord(Rejected):
-    code = "sync.unknown_record"
-
-
-class AppendOnly(Rejected):
-    code = "sync.append_only"
-
-
-class BaseVersionRequired(Rejected):
-    code = "sync.base_version_required"
-
-
-class NotDeletable(Rejected):
-    code = "sync.not_deletable"
-
-
-class BadBaseVersion(Rejected):
-    code = "sync.bad_base_version"
-
-
-class RoundClosed(Rejected):
-    """A closed round is the record of what happened: none of its records changes again."""
-
-    code = "sync.round_closed"
-
-
-def _time_beyond_range(value: msgspec.Struct, path: str) -> str | None:
-    """Where a date and time hides that has no UTC form (9999-12-31T23:59:59-14:00 is in the
-    year 10000 in UTC): one record refused, not the push. Dates and times are typed fields of
-    the wire types (free-form values such as answers decode to strings), so only fields and
-    nested wire types are looked at."""
-    for name in value.__struct_fields__:
-        item = getattr(value, name)
-        if isinstance(item, datetime):
-            try:
-                item.astimezone(UTC)
-            except OverflowError:
-                return f"{path}.{name}"
-        elif isinstance(item, msgspec.Struct):
-            found = _time_beyond_range(item, f"{path}.{name}")
-            if found is not None:
-                return found
-    return None
-
-
-NUL = b"\\u0000"  # how JSON writes a NUL character
-
-
-def _nul_at(value: Any, path: str) -> str | None:
-    """Where a NUL character hides in a record's data (PostgreSQL cannot store one)."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _nul_at(key, path) or _nul_at(item, f"{path}.{key}")
-            if found is not None:
-                return found
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            found = _nul_at(item, f"{path}[{i}]")
-            if found is not None:
-                return found
-    return None
-
-
-def as_sets(kind: SyncedEntity, values: dict[str, Any]) -> dict[str, Any]:
-    """A field merged as a set holds each item once (the order kept)."""
-    for name, policy in kind.policies.items():
-        if policy is Policy.SET and isinstance(values.get(name), list):
-            values[name] = list(dict.fromkeys(values[name]))
-    return values
-
-
-def check_open(ctx: Context, cycle_id: uuid.UUID) -> None:
-    cycle = ctx.cycles.get(cycle_id)
-    if cycle is not None and cycle.phase == "closed":
-        raise RoundClosed("the round is closed: its records no longer change", "id")
-
-
-def creation(
-    ctx: Context, kind: SyncedEntity, data: Any
-) -> tuple[Placement, dict[str, Any], str | None]:
-    """A new record by its entity's rules: where it belongs, its canonical values (the fields a
-    device receives) and its content hash. A push and the demo data both make records so."""
-    placement = kind.place(ctx, data)
-    check_open(ctx, placement.cycle_id)
-    values = as_sets(kind, canonical(data))
-    values["facility_id"] = str(placement.facility_id)
-    values |= placement.values
-    digest = kind.check_create(ctx, data, values)
-    return placement, {name: values.get(name) for name in kind.fields}, digest
 
 
 class Batch(Workset):
@@ -157,9 +49,7 @@ class Batch(Workset):
                 raise UnknownEntity(f"unknown entity {mutation.entity!r}", "entity")
             # the encoder finds a NUL at C speed; only then is the field looked for
             nul = (
-                _nul_at(mutation.data, "data")
-                if NUL in msgspec.json.encode(mutation.data)
-                else None
+                nul_at(mutation.data, "data") if NUL in msgspec.json.encode(mutation.data) else None
             )
             if nul is not None:
                 raise InvalidData("text may not contain NUL characters", nul)
@@ -214,7 +104,7 @@ class Batch(Workset):
         except msgspec.ValidationError as exc:
             message, path = split_msgspec_error(exc)
             raise InvalidData(message, "data" + path) from None
-        beyond = _time_beyond_range(decoded, "data")
+        beyond = time_beyond_range(decoded, "data")
         if beyond is not None:
             raise InvalidData("a date and time too far off to be stored", beyond)
         return decoded
@@ -266,11 +156,8 @@ class Batch(Workset):
         working = self.records.get((kind.name, record_id))
         if working is None or not working.in_scope:
             raise UnknownRecord(f"no such {kind.name} in your scope", "id")
-        self._check_open(working.cycle_id)
+        check_open(self, working.cycle_id)
         return working
-
-    def _check_open(self, cycle_id: uuid.UUID) -> None:
-        check_open(self, cycle_id)
 
     async def _update(
         self, kind: SyncedEntity, record_id: uuid.UUID, m: MutationIn

@@ -4,12 +4,11 @@ import uuid
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import select
 
 from backend.auth.models import Role
 from backend.database.session import Database
-from backend.templates.models import Template, TemplateVersion
 from tests.support.field import Tablet, programme
+from tests.support.rounds import open_round
 
 pytestmark = pytest.mark.asyncio
 
@@ -48,42 +47,16 @@ async def _medicine_round(client: AsyncClient, database: Database):  # type: ign
     """A pharmacy's round on the medicine template, in input tracking, and who checks it."""
     field = await programme(database)
     coordinator = await Tablet(client, await field.user(Role.COORDINATOR)).sign_in()
-    pharmacy = (
-        await client.post(
-            "/facilities/v1",
-            headers=coordinator.headers,
-            json={
-                "type": "pharmacy",
-                "name_mn": "Эмийн сан",
-                "name_en": "Pharmacy",
-                "area_code": "MN-046",
-            },
-        )
-    ).json()
-    async with database.sessionmaker() as db:
-        version_id = await db.scalar(
-            select(TemplateVersion.id)
-            .join(Template, Template.id == TemplateVersion.template_id)
-            .where(Template.key == "medicine_availability")
-        )
-    cycle = (
-        await client.post(
-            "/cycles/v1",
-            headers=coordinator.headers,
-            json={
-                "facility_id": pharmacy["id"],
-                "template_version_id": str(version_id),
-                "label": "2026 autumn",
-            },
-        )
-    ).json()
-    await client.post(
-        f"/cycles/v1/{cycle['id']}/advance",
-        json={"to": "input_tracking"},
-        headers=coordinator.headers,
+    cycle_id = await open_round(
+        client,
+        database,
+        coordinator,
+        facility_type="pharmacy",
+        template="medicine_availability",
+        phase="input_tracking",
     )
     monitor = await Tablet(client, await field.user(Role.MONITOR)).sign_in()
-    return cycle["id"], coordinator, monitor
+    return cycle_id, coordinator, monitor
 
 
 async def test_basket_availability_stockouts_and_price_ratio(

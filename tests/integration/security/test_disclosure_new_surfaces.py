@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import select
 
 from backend.auth.models import Role
 from backend.database.session import Database
-from backend.templates.models import Template, TemplateVersion
 from tests.support.field import Tablet, programme
+from tests.support.rounds import open_round
 
 pytestmark = pytest.mark.asyncio
 
@@ -86,39 +85,14 @@ async def test_a_small_groups_choice_is_in_no_count_an_outsider_sees(
 ) -> None:
     field = await programme(committed_database)
     coordinator = await Tablet(committed_client, await field.user(Role.COORDINATOR)).sign_in()
-    centre = (
-        await committed_client.post(
-            "/facilities/v1",
-            headers=coordinator.headers,
-            json={
-                "type": "soum_health_centre",
-                "name_mn": "Сумын эрүүл мэндийн төв",
-                "name_en": "Soum health centre",
-                "area_code": "MN-046",
-            },
-        )
-    ).json()
-    async with committed_database.sessionmaker() as db:
-        version_id = await db.scalar(
-            select(TemplateVersion.id)
-            .join(Template, Template.id == TemplateVersion.template_id)
-            .where(Template.key == "health_insurance")
-        )
-    cycle_id = (
-        await committed_client.post(
-            "/cycles/v1",
-            headers=coordinator.headers,
-            json={
-                "facility_id": centre["id"],
-                "template_version_id": str(version_id),
-                "label": "2026 autumn",
-            },
-        )
-    ).json()["id"]
-    for step in ("input_tracking", "community_scoring"):
-        await committed_client.post(
-            f"/cycles/v1/{cycle_id}/advance", json={"to": step}, headers=coordinator.headers
-        )
+    cycle_id = await open_round(
+        committed_client,
+        committed_database,
+        coordinator,
+        facility_type="soum_health_centre",
+        template="health_insurance",
+        phase="community_scoring",
+    )
     team = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
     pushed = await team.push(
         team.mutation("submission", "create", uuid.uuid4(), _interview(cycle_id, 8, "full")),
