@@ -41,6 +41,7 @@ class User(Base):
     __tablename__ = "user_account"
     __table_args__ = (
         CheckConstraint(_in("role", [role.value for role in Role]), name="role"),
+        CheckConstraint("language IN ('mn', 'en')", name="language"),
         # usernames are unique whatever their case; core PostgreSQL, no citext
         Index("uq_user_account_username_lower", text("lower(username)"), unique=True),
     )
@@ -53,6 +54,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(Text)
     password_hash: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(server_default="true")
+    # where reminders go, in which language, and whether the user wants them
+    email: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(Text, server_default="mn")
+    reminders: Mapped[bool] = mapped_column(server_default="true")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -7,6 +7,7 @@ from backend.auth import models as auth
 from backend.cycles import models as cycles
 from backend.database.session import Base
 from backend.facilities import models as facilities
+from backend.reminders import models as reminders
 from backend.submissions import models as submissions
 from backend.sync import models as sync
 from backend.templates import models as scorecards
@@ -21,6 +22,7 @@ __all__ = [
     "facilities",
     "meetings",
     "metadata",
+    "reminders",
     "scorecards",
     "submissions",
     "sync",
