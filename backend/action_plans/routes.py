@@ -5,13 +5,20 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from litestar import get
+from litestar import get, post
 from litestar.datastructures import State
-from litestar.params import FromQuery, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
+from backend.action_plans import approval
 from backend.action_plans import service as plans
-from backend.action_plans.schemas import ActionItemPage
-from backend.auth.policy import SIGNED_IN, CurrentPrincipal
+from backend.action_plans.schemas import (
+    ActionItemPage,
+    DecisionIn,
+    DecisionOut,
+    RevisionIn,
+    RevisionOut,
+)
+from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
 from backend.database.session import DbSession
 from backend.web.pagination import Offset, page_request
 
@@ -24,11 +31,16 @@ async def list_action_items(
     cycle_id: FromQuery[uuid.UUID | None] = None,
     area: FromQuery[str | None] = None,
     overdue: FromQuery[bool] = False,
+    awaiting_approval: FromQuery[bool] = False,
+    due_for_review: FromQuery[bool] = False,
     limit: Annotated[int | None, Parameter(ge=1)] = None,
     offset: Offset = 0,
 ) -> ActionItemPage:
-    """Action items in the caller's scope with their updates; `overdue=true` for the late ones
-    (past their due date and neither done nor dropped)."""
+    """Action items in the caller's scope with their updates and money spent.
+    `overdue=true`: the late ones (past their due date, neither done nor dropped);
+    `awaiting_approval=true`: those not approved yet (pending or returned);
+    `due_for_review=true`: review date reached, neither done nor dropped.
+    Dates are the programme's local dates."""
     return await plans.list_items(
         db,
         principal=principal,
@@ -37,7 +49,52 @@ async def list_action_items(
         area=area,
         overdue_only=overdue,
         today=state.settings.today(),
+        awaiting_approval=awaiting_approval,
+        due_for_review=due_for_review,
     )
 
 
-ROUTES = [list_action_items]
+@post(
+    "/action-plans/v1/cycles/{cycle_id:uuid}/decisions",
+    opt=allow(*approval.DECIDERS),
+    tags=["action plans"],
+)
+async def decide_plan(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    cycle_id: FromPath[uuid.UUID],
+    data: JSONBody[DecisionIn],
+) -> DecisionOut:
+    """Approve the round's plan, or return it with a reason: the facility head (the facility's
+    provider account) or a coordinator of its area. It covers every item not approved yet;
+    who decided and when is kept. Refused before the interface meeting and once closed."""
+    return await approval.decide(
+        db, principal=principal, cycle_id=cycle_id, decision=data.decision, reason=data.reason
+    )
+
+
+@get("/action-plans/v1/cycles/{cycle_id:uuid}/decisions", opt=SIGNED_IN, tags=["action plans"])
+async def list_decisions(
+    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+) -> list[DecisionOut]:
+    """Every decision on the round's plan, oldest first."""
+    return await approval.decisions(db, principal=principal, cycle_id=cycle_id)
+
+
+@post(
+    "/action-plans/v1/items/{item_id:uuid}/revisions",
+    opt=allow(*approval.DECIDERS),
+    tags=["action plans"],
+)
+async def revise_item(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    item_id: FromPath[uuid.UUID],
+    data: JSONBody[RevisionIn],
+) -> RevisionOut:
+    """Change what an item commits to (cost, funding source, level, responsible party) with a
+    reason, kept beside the before and after; the only way to change them once approved."""
+    return await approval.revise(db, principal=principal, item_id=item_id, data=data)
+
+
+ROUTES = [list_action_items, decide_plan, list_decisions, revise_item]

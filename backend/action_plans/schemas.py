@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
+import msgspec
+
+from backend.action_plans.models import FundingSource, Level
+from backend.action_plans.sync import Money
+from backend.sync.records import ShortText
 from backend.wire import Wire
+
+Reason = Annotated[str, msgspec.Meta(max_length=2000)]
 
 
 class ActionUpdateOut(Wire):
@@ -13,6 +21,7 @@ class ActionUpdateOut(Wire):
     status: str
     note: str
     reported_on: date
+    spent_mnt: int
 
 
 class ActionItemOut(Wire):
@@ -30,6 +39,16 @@ class ActionItemOut(Wire):
     version: int
     overdue: bool
     updates: list[ActionUpdateOut]
+    cost_mnt: int | None
+    funding_source: str | None
+    level: str | None
+    review_on: date | None
+    # pending, approved or returned: the facility head's or a coordinator's decision on the plan
+    approval: str
+    # the sum of the money its progress reports recorded as spent
+    spent_mnt: int
+    # a review date reached while the item is neither done nor dropped
+    due_for_review: bool
 
 
 class ActionItemPage(Wire):
@@ -37,3 +56,43 @@ class ActionItemPage(Wire):
     total: int
     limit: int
     offset: int
+
+
+class DecisionIn(Wire):
+    decision: Literal["approved", "returned"]
+    # why a plan is returned (required then); optional with an approval
+    reason: Reason = ""
+
+
+class DecisionOut(Wire):
+    id: uuid.UUID
+    cycle_id: uuid.UUID
+    decision: str
+    reason: str
+    # the items the decision covered
+    items: list[uuid.UUID]
+    decided_by: uuid.UUID
+    decided_at: datetime
+
+
+class RevisionIn(Wire):
+    """What an approved item commits to, changed for a stated reason; fields left out keep
+    their value."""
+
+    reason: Reason
+    cost_mnt: Money | None = None
+    funding_source: FundingSource | None = None
+    level: Level | None = None
+    responsible: ShortText | None = None
+
+
+class RevisionOut(Wire):
+    id: uuid.UUID
+    action_item_id: uuid.UUID
+    before: dict[str, Any]
+    after: dict[str, Any]
+    reason: str
+    revised_by: uuid.UUID
+    revised_at: datetime
+    # the item's version after the revision
+    version: int

@@ -33,6 +33,15 @@ def is_overdue(item: ActionItem, today: date) -> bool:
     return item.due_on is not None and item.due_on < today and item.status not in FINISHED
 
 
+def review_clause(today: date) -> ColumnElement[bool]:
+    """Due for review, in SQL: its review date reached and neither done nor dropped."""
+    return and_(ActionItem.review_on <= today, not_(ActionItem.status.in_(FINISHED)))
+
+
+def is_due_for_review(item: ActionItem, today: date) -> bool:
+    return item.review_on is not None and item.review_on <= today and item.status not in FINISHED
+
+
 async def list_items(
     db: AsyncSession,
     *,
@@ -42,6 +51,8 @@ async def list_items(
     area: str | None,
     overdue_only: bool,
     today: date,
+    awaiting_approval: bool = False,
+    due_for_review: bool = False,
 ) -> ActionItemPage:
     query = select(ActionItem).where(
         ActionItem.deleted_at.is_(None), access.action_item_visible(principal)
@@ -55,6 +66,10 @@ async def list_items(
         )
     if overdue_only:
         query = query.where(overdue_clause(today))
+    if awaiting_approval:
+        query = query.where(ActionItem.approval != "approved")
+    if due_for_review:
+        query = query.where(review_clause(today))
     total = await db.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = (
         await db.scalars(
@@ -76,6 +91,7 @@ async def list_items(
                     status=update.status,
                     note=update.note,
                     reported_on=update.reported_on,
+                    spent_mnt=update.spent_mnt,
                 )
             )
     return ActionItemPage(
@@ -95,6 +111,13 @@ async def list_items(
                 version=item.version,
                 overdue=is_overdue(item, today),
                 updates=updates[item.id],
+                cost_mnt=item.cost_mnt,
+                funding_source=item.funding_source,
+                level=item.level,
+                review_on=item.review_on,
+                approval=item.approval,
+                spent_mnt=sum(update.spent_mnt for update in updates[item.id]),
+                due_for_review=is_due_for_review(item, today),
             )
             for item in items
         ],

@@ -15,12 +15,21 @@ from backend.action_plans.models import (
     ActionItem,
     ActionStatus,
     ActionUpdate,
+    FundingSource,
     InterfaceMeeting,
+    Level,
     MeetingStatus,
 )
 from backend.attachments.schemas import Evidence
 from backend.auth import access
-from backend.sync.entity import Context, Placement, ReferenceMismatch, SyncedEntity
+from backend.sync.entity import (
+    Context,
+    Placement,
+    ReferenceMismatch,
+    Rejected,
+    SyncedEntity,
+    Working,
+)
 from backend.sync.merge import Policy
 from backend.sync.records import (
     SHARED_WRITERS,
@@ -39,6 +48,8 @@ from backend.wire import Wire
 CONTRACT_AREA = "sync"
 
 Issue = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+# tögrög, whole; a trillion is beyond any action a facility or soum plans
+Money = Annotated[int, msgspec.Meta(ge=0, le=1_000_000_000_000)]
 
 
 class MeetingCreate(Wire):
@@ -70,6 +81,10 @@ class ActionItemCreate(Wire):
     resources: ShortText = ""
     due_on: date | None = None
     status: ActionStatus = "not_started"
+    cost_mnt: Money | None = None
+    funding_source: FundingSource | None = None
+    level: Level | None = None
+    review_on: date | None = None
 
 
 class ActionItemUpdate(Wire):
@@ -80,6 +95,10 @@ class ActionItemUpdate(Wire):
     resources: ShortText | Unset = UNSET
     due_on: date | Unset | None = UNSET
     status: ActionStatus | Unset = UNSET
+    cost_mnt: Money | Unset | None = UNSET
+    funding_source: FundingSource | Unset | None = UNSET
+    level: Level | Unset | None = UNSET
+    review_on: date | Unset | None = UNSET
 
 
 class ActionUpdateCreate(Wire):
@@ -89,6 +108,8 @@ class ActionUpdateCreate(Wire):
     status: ActionStatus
     reported_on: date
     note: LongText = ""
+    # money spent on the item since the last report; reports add up
+    spent_mnt: Money = 0
     # sha256 of photos or documents showing the progress (PUT /sync/v1/attachments/{sha256})
     evidence: Evidence = msgspec.field(default_factory=list)
 
@@ -115,11 +136,34 @@ MEETING = SyncedEntity(
 )
 
 
+# what an approved plan commits to: changed only through a recorded revision
+COMMITTED = ("cost_mnt", "funding_source", "level", "responsible")
+
+
+class ApprovedItem(Rejected):
+    """An approved item's cost, funding, level or responsible party edited from a tablet."""
+
+    code = "action_item.approved"
+
+
 def _check_item(ctx: Context, data: ActionItemCreate, values: dict[str, Any]) -> None:
+    values["approval"] = "pending"  # the facility head or a coordinator decides on the server
     if data.meeting_id is not None:
         meeting = ctx.reference(MEETING.name, data.meeting_id, "data.meeting_id")
         if meeting.cycle_id != data.cycle_id:
             raise ReferenceMismatch("the meeting is of another cycle", "data.meeting_id")
+
+
+def _check_item_update(ctx: Context, working: Working, values: dict[str, Any]) -> None:
+    if working.values.get("approval") != "approved":
+        return
+    for name in COMMITTED:
+        if name in values and values[name] != working.values.get(name):
+            raise ApprovedItem(
+                "the plan is approved: its cost, funding, level and responsible party change "
+                "only through a revision (POST /action-plans/v1/items/{id}/revisions)",
+                f"data.{name}",
+            )
 
 
 ACTION_ITEM = SyncedEntity(
@@ -139,12 +183,18 @@ ACTION_ITEM = SyncedEntity(
         "resources",
         "due_on",
         "status",
+        "cost_mnt",
+        "funding_source",
+        "level",
+        "review_on",
+        "approval",
     ),
     writers=SHARED_WRITERS,
     policies={"indicator_keys": Policy.SET, "status": Policy.LIFECYCLE},
     lifecycle_rank={"status": ACTION_STAGES},
     references={"meeting_id": MEETING.name},
     check_create=_check_item,
+    check_update=_check_item_update,
 )
 
 
@@ -154,15 +204,33 @@ def _place_update(ctx: Context, data: ActionUpdateCreate) -> Placement:
     return Placement(facility_id=item.facility_id, cycle_id=item.cycle_id)
 
 
+def _move_item(ctx: Context, update: Working) -> None:
+    """A report moves its item's status forward (done or dropped finishes it); never back."""
+    item_id = uuid.UUID(update.values["action_item_id"])
+    item = ctx.reference(ACTION_ITEM.name, item_id, "data.action_item_id")
+    reported = update.values["status"]
+    if ACTION_STAGES[reported] > ACTION_STAGES[item.values["status"]]:
+        ctx.follow(item, {"status": reported})
+
+
 ACTION_UPDATE = SyncedEntity(
     visible=access.action_update_visible,
     name="action_update",
     model=ActionUpdate,
     create=ActionUpdateCreate,
     update=NoUpdate,
-    fields=("action_item_id", "facility_id", "status", "note", "reported_on", "evidence"),
+    fields=(
+        "action_item_id",
+        "facility_id",
+        "status",
+        "note",
+        "reported_on",
+        "evidence",
+        "spent_mnt",
+    ),
     writers=SHARED_WRITERS,
     append_only=True,
     references={"action_item_id": ACTION_ITEM.name},
     place=_place_update,
+    after_create=_move_item,
 )

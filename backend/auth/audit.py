@@ -23,6 +23,10 @@ USER_DEACTIVATED = "user.deactivated"
 USER_REACTIVATED = "user.reactivated"
 PASSWORD_RESET = "user.password_reset"  # noqa: S105 (an event name)
 LOGOUT = "logout"
+# a round's action plan approved or returned, and an approved item revised
+PLAN_APPROVED = "plan.approved"
+PLAN_RETURNED = "plan.returned"
+ACTION_REVISED = "action.revised"
 
 
 async def record(

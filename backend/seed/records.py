@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.models import Role
@@ -33,6 +34,8 @@ class Desk:
     author: uuid.UUID = NOBODY
     role: Role = Role.FACILITATOR
     made: dict[tuple[str, uuid.UUID], Working] = field(default_factory=dict)
+    # records changed as the consequence of one just made, not yet written
+    followed: list[tuple[Working, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def principal(self) -> Principal:
@@ -65,6 +68,13 @@ class Desk:
         if working is None:
             raise UnknownReference(f"no such {entity}", field)
         return working
+
+    def follow(self, working: Working, values: dict[str, Any]) -> None:
+        changed = {name: value for name, value in values.items() if working.values[name] != value}
+        if changed:
+            working.values = {**working.values, **changed}
+            working.version += 1
+            self.followed.append((working, changed))
 
 
 async def make(
@@ -100,7 +110,7 @@ async def make(
             user_id=desk.author,
         )
     )
-    desk.made[(kind.name, record_id)] = Working(
+    working = Working(
         kind=kind,
         id=record_id,
         values=values,
@@ -111,5 +121,27 @@ async def make(
         cycle_id=placement.cycle_id,
         new=True,
     )
+    desk.made[(kind.name, record_id)] = working
+    if kind.after_create is not None:
+        kind.after_create(desk, working)
+    await db.flush()
+    for followed, changed in desk.followed:
+        model: Any = followed.kind.model
+        await db.execute(
+            update(model)
+            .where(model.id == followed.id)
+            .values(**typed_values(followed.kind, changed, create=False), version=followed.version)
+        )
+        db.add(
+            RecordVersion(
+                entity=followed.kind.name,
+                record_id=followed.id,
+                version=followed.version,
+                changed=changed,
+                snapshot=dict(followed.values),
+                user_id=desk.author,
+            )
+        )
+    desk.followed.clear()
     await db.flush()
     return record_id

@@ -96,6 +96,17 @@ class Batch(Workset):
             raise ReferenceDeleted(f"the {entity} was deleted", field)
         return working
 
+    def follow(self, working: Working, values: dict[str, Any]) -> None:
+        changed = {name: value for name, value in values.items() if working.values[name] != value}
+        if not changed:
+            return
+        working.values = {**working.values, **changed}
+        working.version += 1
+        working.dirty = True
+        working.changed_fields |= set(changed)
+        # no device sent this: later edits from older versions merge against the stored copy
+        self._remember(working, changed, None)
+
     # -- deciding --------------------------------------------------------------------------------
 
     def _decode(self, raw: dict[str, Any], into: type) -> Any:
@@ -150,6 +161,8 @@ class Batch(Workset):
         )
         self.records[(kind.name, record_id)] = working
         self._remember(working, values, m.mutation_id)
+        if kind.after_create is not None:
+            kind.after_create(self, working)
         return MutationResult(mutation_id=m.mutation_id, id=m.id, status="applied", version=1)
 
     def _existing(self, kind: SyncedEntity, record_id: uuid.UUID) -> Working:

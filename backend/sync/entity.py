@@ -113,6 +113,11 @@ class Context(Protocol):
         `loaded_with_round`)."""
         ...
 
+    def follow(self, working: Working, values: dict[str, Any]) -> None:
+        """The server changes a loaded record as the consequence of the record just written
+        (a new version, recorded and fed like a device's edit)."""
+        ...
+
 
 def in_its_cycle(ctx: Context, data: Any) -> Placement:
     """A record of a round belongs to the round's facility."""
@@ -165,6 +170,8 @@ class SyncedEntity:
     check_change: Callable[[Context, Working], None] = _anyone_in_scope
     # checks the values an update is about to write (after any merge)
     check_update: Callable[[Context, Working, dict[str, Any]], None] = _any_values
+    # what a new record changes in the records it refers to (through Context.follow)
+    after_create: Callable[[Context, Working], None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

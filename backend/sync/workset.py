@@ -90,6 +90,15 @@ class Workset:
         await self._load({kind.name: {record_id}}, set())
         return self.records.get((kind.name, record_id))
 
+    async def load_all(self, kind: SyncedEntity, record_ids: set[uuid.UUID]) -> list[Working]:
+        """Load and lock records of one kind, and their rounds, as a push would."""
+        await self._load({kind.name: set(record_ids)}, set())
+        return [
+            working
+            for record_id in sorted(record_ids)
+            if (working := self.records.get((kind.name, record_id))) is not None
+        ]
+
     async def _load(self, wanted: dict[str, set[uuid.UUID]], cycle_ids: set[uuid.UUID]) -> None:
         kinds = entities.registered()
         for kind in kinds:
