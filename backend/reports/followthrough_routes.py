@@ -1,0 +1,142 @@
+"""Follow-through (API.md, "Results"): did the actions work, the responsiveness index, trends."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Literal
+
+from litestar import Response, get
+from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery
+
+from backend.auth.policy import SIGNED_IN, CurrentPrincipal
+from backend.database.session import DbSession
+from backend.reports import index as indexes
+from backend.reports import outcomes as judged
+from backend.reports import trend as trends
+from backend.reports.followthrough_schemas import (
+    IndexOut,
+    OutcomesOut,
+    RoundOutcomesOut,
+    TrendOut,
+)
+from backend.reports.index_export import index_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 1, 1)
+
+
+@get("/reports/v1/cycles/{cycle_id:uuid}/outcomes", opt=SIGNED_IN, tags=["reports"])
+async def round_outcomes(
+    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+) -> RoundOutcomesOut:
+    """Did it work? Each action item of the round read against the facility's next round:
+    the change of the community score and of the community-provider gap on its indicators,
+    and its class (done or not, improved or not)."""
+    return await judged.round_outcomes(db, principal=principal, cycle_id=cycle_id)
+
+
+@get("/reports/v1/outcomes", opt=SIGNED_IN, tags=["reports"])
+async def outcomes(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    area: FromQuery[str],
+    by: FromQuery[Literal["funding_source", "level", "family", "aimag", "soum"]] = "funding_source",
+    since: FromQuery[date] = EARLIEST,
+    until: FromQuery[date] = LATEST,
+) -> OutcomesOut:
+    """Did it work, rolled up: the action items of an area's rounds opened in [since, until)
+    counted by class, and the money committed and spent, by funding source, level, template
+    family, aimag or soum."""
+    return await judged.outcomes(
+        db, principal=principal, area=area, by=by, since=since, until=until
+    )
+
+
+async def _index(
+    db: DbSession,
+    state: State,
+    principal: CurrentPrincipal,
+    area: str,
+    by: str,
+    since: date,
+    until: date,
+) -> IndexOut:
+    return await indexes.responsiveness(
+        db,
+        principal=principal,
+        area=area,
+        by=by,
+        since=since,
+        until=until,
+        today=state.settings.today(),
+        timezone=state.settings.timezone,
+    )
+
+
+@get("/reports/v1/index", opt=SIGNED_IN, tags=["reports"])
+async def responsiveness_index(
+    db: DbSession,
+    state: State,
+    principal: CurrentPrincipal,
+    area: FromQuery[str],
+    by: FromQuery[Literal["soum", "aimag", "nation"]] = "aimag",
+    since: FromQuery[date] = EARLIEST,
+    until: FromQuery[date] = LATEST,
+) -> IndexOut:
+    """The responsiveness index (formula version 1, README) per soum, aimag or the nation, for
+    the rounds opened in [since, until): each component with its base, suppressed under 5."""
+    return await _index(db, state, principal, area, by, since, until)
+
+
+@get("/reports/v1/index.xlsx", opt=SIGNED_IN, tags=["reports"], media_type=XLSX)
+async def responsiveness_index_xlsx(
+    db: DbSession,
+    state: State,
+    principal: CurrentPrincipal,
+    area: FromQuery[str],
+    by: FromQuery[Literal["soum", "aimag", "nation"]] = "aimag",
+    since: FromQuery[date] = EARLIEST,
+    until: FromQuery[date] = LATEST,
+) -> Response[bytes]:
+    """The responsiveness index as an Excel workbook."""
+    out = await _index(db, state, principal, area, by, since, until)
+    return Response(
+        index_xlsx(out),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="index-{out.area}-{by}.xlsx"'},
+    )
+
+
+@get("/reports/v1/facilities/{facility_id:uuid}/trend", opt=SIGNED_IN, tags=["reports"])
+async def facility_trend(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    facility_id: FromPath[uuid.UUID],
+    template: FromQuery[str],
+) -> TrendOut:
+    """Every round of one template at a facility, in order: each indicator's community and
+    provider means, on their scale and on 0-100, and the gap."""
+    return await trends.facility_trend(
+        db, principal=principal, facility_id=facility_id, template=template
+    )
+
+
+@get("/reports/v1/trend", opt=SIGNED_IN, tags=["reports"])
+async def area_trend(
+    db: DbSession, principal: CurrentPrincipal, area: FromQuery[str], template: FromQuery[str]
+) -> TrendOut:
+    """An area's rounds of one template grouped by their label, in the order first opened;
+    every facility weighs the same."""
+    return await trends.area_trend(db, principal=principal, area=area, template=template)
+
+
+ROUTES = [
+    round_outcomes,
+    outcomes,
+    responsiveness_index,
+    responsiveness_index_xlsx,
+    facility_trend,
+    area_trend,
+]

@@ -1,0 +1,221 @@
+"""What follow-through reports need of rounds: a facility's rounds of one template in order,
+how each indicator of a round reads (its kind, scale, which way is better, its tag), and each
+indicator's community and provider means as the caller may count them.
+
+Means come from `queries.scored_answers`, so an outsider's figures are from publishable cells
+only (the disclosure rule of `backend/auth/access.py`), exactly like the scorecard's."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.areas.models import Area
+from backend.auth import access
+from backend.auth.policy import Principal
+from backend.cycles.models import Cycle, CycleIndicator
+from backend.facilities.models import Facility
+from backend.reports.aggregate import on_100
+from backend.reports.queries import scored_answers
+from backend.submissions.models import Submission
+from backend.templates import service as templates
+from backend.templates.document import Scale, template_scale
+from backend.templates.models import Template, TemplateVersion
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    id: uuid.UUID
+    facility_id: uuid.UUID
+    template: str
+    family: str
+    label: str
+    opened_at: datetime
+    lineage: tuple[str, ...]
+    # the facility's previous and next rounds of the same template that the caller may see
+    previous_id: uuid.UUID | None
+    next_id: uuid.UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """How an indicator of a round reads: on the common 0-100 scale where it has one."""
+
+    kind: str
+    low: float | None
+    high: float | None
+    better: str
+    tag: str | None
+
+    def on_100(self, value: float | None) -> float | None:
+        return on_100(value, self.kind, self.low, self.high)
+
+    def toward_better(self, change: float) -> float:
+        """A change read so that positive is better."""
+        return change if self.better == "higher" else -change
+
+
+@dataclass(frozen=True, slots=True)
+class Means:
+    community: float | None
+    provider: float | None
+
+
+def visible_rounds(principal: Principal, *where: Any) -> Select[Any]:
+    """Rounds the caller may see, each with its facility's previous and next round of the same
+    template (by opening) among those the caller may see."""
+    partition = (Cycle.facility_id, Template.key)
+    order = (Cycle.opened_at, Cycle.id)
+    query: Select[Any] = (
+        select(
+            Cycle.id,
+            Cycle.facility_id,
+            Template.key.label("template"),
+            Cycle.label,
+            Cycle.opened_at,
+            Cycle.template_version_id,
+            Area.lineage,
+            func.lag(Cycle.id).over(partition_by=partition, order_by=order).label("previous_id"),
+            func.lead(Cycle.id).over(partition_by=partition, order_by=order).label("next_id"),
+        )
+        .join(Facility, Facility.id == Cycle.facility_id)
+        .join(Area, Area.code == Facility.area_code)
+        .join(TemplateVersion, TemplateVersion.id == Cycle.template_version_id)
+        .join(Template, Template.id == TemplateVersion.template_id)
+        .where(access.round_visible(principal), *where)
+    )
+    return query
+
+
+def at_facility(facility_id: uuid.UUID) -> ColumnElement[bool]:
+    return Cycle.facility_id == facility_id
+
+
+def in_area(area: str) -> ColumnElement[bool]:
+    return Area.lineage.contains([area.upper()])
+
+
+async def load_rounds(db: AsyncSession, query: Select[Any]) -> dict[uuid.UUID, Round]:
+    rows = (await db.execute(query)).all()
+    families = await _families(db, {row.template_version_id for row in rows})
+    return {
+        row.id: Round(
+            id=row.id,
+            facility_id=row.facility_id,
+            template=row.template,
+            family=families[row.template_version_id],
+            label=row.label,
+            opened_at=row.opened_at,
+            lineage=tuple(row.lineage),
+            previous_id=row.previous_id,
+            next_id=row.next_id,
+        )
+        for row in rows
+    }
+
+
+async def _families(db: AsyncSession, version_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not version_ids:
+        return {}
+    versions = await db.scalars(select(TemplateVersion).where(TemplateVersion.id.in_(version_ids)))
+    return {version.id: templates.document_of(version).family for version in versions}
+
+
+async def measures(
+    db: AsyncSession, cycle_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, Measure]]:
+    """Per round, each template indicator and selected raised indicator as it reads."""
+    ids = set(cycle_ids)
+    if not ids:
+        return {}
+    rounds = (
+        await db.execute(select(Cycle.id, Cycle.template_version_id).where(Cycle.id.in_(ids)))
+    ).all()
+    versions = {
+        version.id: templates.document_of(version)
+        for version in await db.scalars(
+            select(TemplateVersion).where(
+                TemplateVersion.id.in_({version_id for _, version_id in rounds})
+            )
+        )
+    }
+    out: dict[uuid.UUID, dict[str, Measure]] = {}
+    scales: dict[uuid.UUID, Scale] = {}
+    for cycle_id, version_id in rounds:
+        document = versions[version_id]
+        scales[cycle_id] = template_scale(document)
+        out[cycle_id] = {}
+        for indicator in document.indicators:
+            answer = indicator.answer
+            kind = str(answer.__struct_config__.tag)
+            low, high = (
+                (answer.min, answer.max)
+                if isinstance(answer, Scale)
+                else (0, 1)
+                if kind == "yes_no"
+                else (None, None)
+            )
+            out[cycle_id][indicator.key] = Measure(kind, low, high, indicator.better, None)
+    raised = await db.scalars(
+        select(CycleIndicator).where(
+            CycleIndicator.cycle_id.in_(ids),
+            CycleIndicator.status == "selected",
+            CycleIndicator.deleted_at.is_(None),
+        )
+    )
+    for row in raised:
+        scale = scales[row.cycle_id]
+        low, high = (
+            (scale.min, scale.max)
+            if row.kind == "scale"
+            else (0, 1)
+            if row.kind == "yes_no"
+            else (None, None)
+        )
+        out[row.cycle_id][row.key] = Measure(row.kind, low, high, "higher", row.tag)
+    return out
+
+
+async def round_means(
+    db: AsyncSession, principal: Principal, cycle_ids: Iterable[uuid.UUID]
+) -> dict[tuple[uuid.UUID, str], Means]:
+    """Per (round, indicator): the community mean over its sessions and the provider's mean,
+    from what the caller may count."""
+    ids = list(set(cycle_ids))
+    if not ids:
+        return {}
+    s = scored_answers(principal, Submission.cycle_id.in_(ids), unit=Submission.cycle_id)
+    rows = await db.execute(
+        select(
+            s.c.unit,
+            s.c.indicator,
+            func.avg(s.c.score).filter(s.c.respondent == "community").label("community"),
+            func.avg(s.c.score).filter(s.c.respondent == "provider").label("provider"),
+        ).group_by(s.c.unit, s.c.indicator)
+    )
+    return {
+        (row.unit, row.indicator): Means(
+            None if row.community is None else float(row.community),
+            None if row.provider is None else float(row.provider),
+        )
+        for row in rows
+    }
+
+
+def counterpart(key: str, here: dict[str, Measure], there: dict[str, Measure]) -> list[str]:
+    """The indicators of another round that read the same as `key` here: the same key, or for
+    a raised indicator, the other round's raised indicators with the same tag."""
+    measure = here.get(key)
+    if measure is None:
+        return []
+    if measure.tag is not None:
+        tagged = [other for other, m in there.items() if m.tag == measure.tag]
+        if tagged:
+            return tagged
+    return [key] if key in there else []
