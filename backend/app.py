@@ -29,6 +29,7 @@ from backend.cycles import routes as cycle_routes
 from backend.database.session import Database, open_database, provide_db
 from backend.errors import EXCEPTION_HANDLERS
 from backend.facilities import routes as facility_routes
+from backend.reports import followthrough_routes
 from backend.reports import routes as report_routes
 from backend.settings import Settings
 from backend.sync import routes as sync_routes
@@ -53,6 +54,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     *sync_routes.ROUTES,
     *attachment_routes.ROUTES,
     *report_routes.ROUTES,
+    *followthrough_routes.ROUTES,
     *action_plan_routes.ROUTES,
 ]
 
