@@ -12,9 +12,9 @@ each a share between 0 and 1 with its base `n`:
 - gap_closed: of the (round, indicator) pairs read in a round and in the facility's previous
   round by both the community and the provider, the share whose community-provider gap
   narrowed (on the 0-100 scale);
-- participation: of the priority focus groups planned for the rounds (women, herders, people
-  with disabilities), the share heard: a scored community session of that group with at least
-  MIN_GROUP_SIZE people.
+- participation: of the priority focus groups planned for the rounds past community scoring
+  (women, herders, people with disabilities), the share heard: a scored community session of
+  that group with at least MIN_GROUP_SIZE people.
 
 A component whose base is under MIN_BASE is suppressed (no value). The index is 100 times the
 mean of the components shown, given only when at least three are shown. Scores are those the
@@ -36,6 +36,7 @@ from backend.action_plans.models import ActionItem, ActionUpdate
 from backend.auth import access
 from backend.auth.access import MIN_GROUP_SIZE
 from backend.auth.policy import Principal
+from backend.cycles import phases
 from backend.cycles.models import Cycle
 from backend.errors import InvalidInput
 from backend.reports import rounds as facts
@@ -45,6 +46,8 @@ from backend.submissions.models import Submission
 VERSION = 1
 MIN_BASE = 5
 MIN_COMPONENTS = 3
+# a round's groups are heard by the end of community scoring
+HEARD_BY = "community_scoring"
 PRIORITY_GROUPS = ("women", "herders", "people_with_disabilities")
 COMPONENTS = ("on_time", "money", "gap_closed", "participation")
 LEVELS = {"soum": 3, "aimag": 2, "nation": 1}
@@ -228,7 +231,7 @@ async def _participation(
     if not rounds:
         return
     planned = await db.execute(
-        select(Cycle.id, Cycle.planned_groups).where(Cycle.id.in_(list(rounds)))
+        select(Cycle.id, Cycle.planned_groups, Cycle.phase).where(Cycle.id.in_(list(rounds)))
     )
     heard = {
         (row.cycle_id, row.group_type)
@@ -243,7 +246,9 @@ async def _participation(
             .distinct()
         )
     }
-    for cycle_id, groups in planned:
+    for cycle_id, groups, phase in planned:
+        if phases.position(phase) <= phases.position(HEARD_BY):
+            continue  # its groups may still be heard
         wanted = {g.get("type") for g in groups or []} & set(PRIORITY_GROUPS)
         tally = units[unit_of[cycle_id]].components["participation"]
         tally.n += len(wanted)

@@ -10,12 +10,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.action_plans.sync import ACTION_ITEM, ACTION_UPDATE, MEETING
 from backend.attachments import refs
 from backend.auth.models import Role
 from backend.cycles.models import Cycle, CyclePhaseChange
 from backend.cycles.phases import PHASES
-from backend.seed import demo_raised
+from backend.seed import demo_plans, demo_raised
 from backend.seed.records import Desk, make
 from backend.submissions.sync import SUBMISSION, Respondent
 from backend.sync.entity import CycleInfo
@@ -42,36 +41,6 @@ REASONS = {
     "parent_engagement": "Эцэг эхчүүдэд мэдээлэл хүрдэггүй",
     "medicine_availability": "Инсулин байнга дутдаг",
     "health_insurance": "Хөнгөлөлттэй эм ихэвчлэн дууссан байдаг",
-}
-PLANS = {
-    "parent_engagement": [
-        (
-            "Төсвийн мэдээлэл самбарт тавигддаггүй",
-            "Улирал бүр Шилэн дансанд болон самбарт нийтлэх",
-            "Сургуулийн захирал",
-        ),
-        ("Охидын бие засах газар ажиллахгүй", "Өвлөөс өмнө засварлах", "Аж ахуйн эрхлэгч"),
-    ],
-    "medicine_availability": [
-        (
-            "Инсулины нөөц тасалддаг",
-            "Сар бүрийн захиалгыг нөөцийн картаар хянах",
-            "Эмийн сангийн эрхлэгч",
-        ),
-        (
-            "Үнийн жагсаалт харагдахгүй",
-            "Касс дээр үнийн жагсаалт байрлуулах",
-            "Эмийн сангийн эрхлэгч",
-        ),
-    ],
-    "health_insurance": [
-        (
-            "Даатгалын хамралтын талаар мэдээлэл дутмаг",
-            "Хүлээлгийн танхимд зурагт хуудас байрлуулах",
-            "Эрүүл мэндийн төвийн дарга",
-        ),
-        ("Хүлээлгийн хугацаа урт", "Цаг захиалгын дэвтэр нэвтрүүлэх", "Бүртгэлийн ажилтан"),
-    ],
 }
 
 
@@ -266,70 +235,7 @@ async def seed_round(
             record_id=submission_id,
         )
     if PHASES.index(phase) > PHASES.index("interface_meeting"):
-        await _seed_plan(db, planning, document, held_on, people, rng)
+        await demo_plans.seed_plan(db, planning, document, held_on, people, rng)
     await db.flush()
     await refs.record(db, mentions, None)
     return cycle
-
-
-async def _seed_plan(
-    db: AsyncSession,
-    desk: Desk,
-    document: TemplateDocument,
-    held_on: date,
-    people: dict[str, uuid.UUID],
-    rng: random.Random,
-) -> None:
-    facilitator = people["facilitator"]
-    meeting_id = await make(
-        db,
-        desk,
-        MEETING,
-        {
-            "cycle_id": desk.cycle_id,
-            "held_on": held_on,
-            "venue": "Сумын соёлын төв",
-            "status": "held",
-            "attendance": {
-                "community_female": rng.randint(12, 20),
-                "community_male": rng.randint(8, 15),
-                "provider": 4,
-                "officials": 2,
-            },
-            "priorities": [i.key for i in document.indicators[:2]],
-        },
-        author=facilitator,
-        role=Role.FACILITATOR,
-    )
-    for n, (issue, action, responsible) in enumerate(PLANS[document.family]):
-        status = "done" if n == 0 else "in_progress"
-        item_id = await make(
-            db,
-            desk,
-            ACTION_ITEM,
-            {
-                "cycle_id": desk.cycle_id,
-                "meeting_id": meeting_id,
-                "indicator_keys": [document.indicators[n].key],
-                "issue": issue,
-                "action": action,
-                "responsible": responsible,
-                "due_on": held_on + timedelta(days=30 + 30 * n),
-                "status": status,
-            },
-            author=facilitator,
-            role=Role.FACILITATOR,
-        )
-        await make(
-            db,
-            desk,
-            ACTION_UPDATE,
-            {
-                "action_item_id": item_id,
-                "status": status,
-                "reported_on": held_on + timedelta(days=20),
-                "note": "Хийгдсэн ажлыг иргэдийн төлөөлөл шалгав" if n == 0 else "Төсөв батлагдсан",
-            },
-            author=facilitator,
-            role=Role.FACILITATOR,
-        )

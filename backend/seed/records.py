@@ -125,6 +125,12 @@ async def make(
     if kind.after_create is not None:
         kind.after_create(desk, working)
     await db.flush()
+    await write_followed(db, desk)
+    return record_id
+
+
+async def write_followed(db: AsyncSession, desk: Desk) -> None:
+    """The changes records made on the records they refer to (Desk.follow), as new versions."""
     for followed, changed in desk.followed:
         model: Any = followed.kind.model
         await db.execute(
@@ -144,4 +150,3 @@ async def make(
         )
     desk.followed.clear()
     await db.flush()
-    return record_id

@@ -1,0 +1,62 @@
+"""The demo shows follow-through: a budgeted plan approved by the facility head, whose items
+are read against the next round's scores, and the responsiveness index for Uvs."""
+
+import pytest
+from httpx import AsyncClient
+
+from backend.attachments.storage import open_store
+from backend.database.session import Database
+from backend.seed import demo
+from backend.settings import Settings
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_the_demo_plan_is_budgeted_approved_and_judged(
+    committed_client: AsyncClient, committed_database: Database, settings: Settings
+) -> None:
+    async with committed_database.sessionmaker() as db, db.begin():
+        await demo.seed(db, password="demo-password", store=open_store(settings))
+    login = await committed_client.post(
+        "/auth/v1/login", json={"username": "demo_coordinator", "password": "demo-password"}
+    )
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    spring = (
+        await committed_client.get("/cycles/v1", params={"phase": "closed"}, headers=headers)
+    ).json()["items"]
+    assert len(spring) == 3
+    classes = set()
+    for cycle in spring:
+        items = (
+            await committed_client.get(
+                "/action-plans/v1/items", params={"cycle_id": cycle["id"]}, headers=headers
+            )
+        ).json()["items"]
+        assert items and all(i["approval"] == "approved" and i["cost_mnt"] for i in items)
+        assert any(i["status"] == "done" and i["spent_mnt"] > 0 for i in items)
+        decisions = (
+            await committed_client.get(
+                f"/action-plans/v1/cycles/{cycle['id']}/decisions", headers=headers
+            )
+        ).json()
+        assert [d["decision"] for d in decisions] == ["approved"]
+        judged = (
+            await committed_client.get(
+                f"/reports/v1/cycles/{cycle['id']}/outcomes", headers=headers
+            )
+        ).json()["items"]
+        assert all(i["next_cycle_id"] is not None for i in judged)
+        classes |= {i["outcome"] for i in judged}
+    # the autumn scores moved: done items improved
+    assert "done_improved" in classes
+    assert None not in classes
+
+    index = await committed_client.get(
+        "/reports/v1/index", params={"area": "MN-046", "by": "aimag"}, headers=headers
+    )
+    assert index.status_code == 200, index.text
+    [uvs] = index.json()["rows"]
+    assert uvs["unit"] == "MN-046"
+    assert uvs["index"] is not None
+    shown = {c["key"] for c in uvs["components"] if not c["suppressed"]}
+    assert {"on_time", "money", "gap_closed"} <= shown
