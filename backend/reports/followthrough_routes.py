@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Literal
 
-from litestar import Response, get
+from litestar import MediaType, Response, get
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
@@ -14,6 +14,7 @@ from backend.auth.policy import SIGNED_IN, CurrentPrincipal
 from backend.database.session import DbSession
 from backend.reports import index as indexes
 from backend.reports import outcomes as judged
+from backend.reports import rollup_page as rollup_page_
 from backend.reports import trend as trends
 from backend.reports.followthrough_schemas import (
     IndexOut,
@@ -132,7 +133,32 @@ async def area_trend(
     return await trends.area_trend(db, principal=principal, area=area, template=template)
 
 
+@get("/reports/v1/rollup.html", opt=SIGNED_IN, tags=["reports"], media_type=MediaType.HTML)
+async def rollup_page(
+    db: DbSession,
+    state: State,
+    principal: CurrentPrincipal,
+    area: FromQuery[str],
+    template: FromQuery[str],
+    by: FromQuery[Literal["soum", "aimag", "nation"]] = "aimag",
+    lang: FromQuery[Literal["mn", "en"]] = "mn",
+) -> str:
+    """An area's page: the responsiveness index per unit and one template's roll-up, under
+    the same privacy rules as the JSON."""
+    return await rollup_page_.render(
+        db,
+        principal=principal,
+        area=area,
+        template=template,
+        by=by,
+        language=lang,
+        today=state.settings.today(),
+        timezone=state.settings.timezone,
+    )
+
+
 ROUTES = [
+    rollup_page,
     round_outcomes,
     outcomes,
     responsiveness_index,

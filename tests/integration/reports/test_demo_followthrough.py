@@ -60,3 +60,14 @@ async def test_the_demo_plan_is_budgeted_approved_and_judged(
     assert uvs["index"] is not None
     shown = {c["key"] for c in uvs["components"] if not c["suppressed"]}
     assert {"on_time", "money", "gap_closed"} <= shown
+
+    for language, heading in (("en", "Responsiveness index"), ("mn", "Хариу үйлдлийн индекс")):
+        page = await committed_client.get(
+            "/reports/v1/rollup.html",
+            params={"area": "MN-046", "template": "health_insurance", "lang": language},
+            headers=headers,
+        )
+        assert page.status_code == 200, page.text
+        assert heading in page.text
+        assert f"{uvs['index']:.1f}" in page.text
+        assert 'data-component="gap_closed"' in page.text
