@@ -26,6 +26,8 @@ def report(summary: Summary) -> str:
         f"  issues raised by groups {summary.issues_raised} (each checked standing in its round); "
         f"rounds moved to self-assessment {summary.rounds_frozen}, late changes refused "
         f"{summary.refused_after_freeze}",
+        f"  progress reports {summary.progress_reports} (money spent adds up on every item, "
+        "statuses moved forward)",
         f"  clocks flagged {summary.clock_flagged}, resets {summary.resets}",
     ]
     if summary.lost_tablet:

@@ -15,7 +15,11 @@ from typing import Any
 from backend.tablet.client import TabletClient
 
 # fields merged as plain values: a concurrent change to a third value is a true conflict
-PLAIN_FIELDS = {"action_item": ("responsible", "due_on"), "interface_meeting": ("venue",)}
+PLAIN_FIELDS = {
+    "action_item": ("responsible", "due_on", "cost_mnt"),
+    "interface_meeting": ("venue",),
+}
+STAGES = {"not_started": 0, "in_progress": 1, "blocked": 1, "done": 2, "dropped": 2}
 
 
 @dataclass
@@ -177,3 +181,36 @@ async def raised_kept(admin: TabletClient, acknowledged: Acknowledged) -> tuple[
         if not any(set(data["raised_by"]) <= set(i["raised_by"]) for i in found):
             problems.append(f"round {cycle_id}: {data['key']} raised by {data['raised_by']} lost")
     return len(raised), problems
+
+
+async def spending_added(admin: TabletClient, acknowledged: Acknowledged) -> tuple[int, list[str]]:
+    """Every acknowledged progress report's money is in its item's total, once; and no item's
+    status is behind the furthest status reported on it."""
+    reports: dict[str, list[dict[str, Any]]] = {}
+    for s in acknowledged.sent:
+        m = s.mutation
+        if m["entity"] == "action_update" and m["op"] == "create" and s.outcome == "applied":
+            reports.setdefault(m["data"]["action_item_id"], []).append(m["data"])
+    problems = []
+    items: dict[str, dict[str, Any]] = {}
+    offset = 0
+    while True:
+        page = await admin.get(f"/action-plans/v1/items?limit=1000&offset={offset}")
+        items |= {item["id"]: item for item in page["items"]}
+        offset += len(page["items"])
+        if not page["items"] or offset >= page["total"]:
+            break
+    for item_id, sent in reports.items():
+        item = items.get(item_id)
+        if item is None:
+            problems.append(f"action item {item_id}: reported on, not on the server")
+            continue
+        spent = sum(report.get("spent_mnt", 0) for report in sent)
+        if item["spent_mnt"] != spent:
+            problems.append(
+                f"action item {item_id}: {spent} reported spent, {item['spent_mnt']} kept"
+            )
+        furthest = max(STAGES[report["status"]] for report in sent)
+        if STAGES[item["status"]] < furthest:
+            problems.append(f"action item {item_id}: status {item['status']} behind its reports")
+    return sum(len(sent) for sent in reports.values()), problems

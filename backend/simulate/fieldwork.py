@@ -39,6 +39,11 @@ class Ledger:
         self.actions[action] = self.actions.get(action, 0) + 1
 
 
+# what actions cost (tögrög) and who pays, as plans are made at the meeting
+COSTS = (150_000, 400_000, 1_200_000)
+FUNDING = ("facility_budget", "soum_ldf", "aimag_budget")
+
+
 def _create(device: Device, entity: str, data: dict[str, Any]) -> str:
     """A record made on the tablet, its id drawn from the tablet's seeded randomness so that
     the same seed plays the same season."""
@@ -222,6 +227,9 @@ def _hold_meeting(device: Device, day: date, ledger: Ledger) -> None:
                 "responsible": rng.choice(PEOPLE),
                 "due_on": (day + timedelta(days=30)).isoformat(),
                 "status": "not_started",
+                "cost_mnt": rng.choice(COSTS),
+                "funding_source": rng.choice(FUNDING),
+                "level": "facility",
             },
         )
     ledger.count("interface meeting held")
@@ -241,12 +249,16 @@ def _work_on_plan(device: Device, day: date, ledger: Ledger) -> None:
     rng = device.rng
     item_id = rng.choice(items)
     # who is responsible is what a meeting argues over most
-    what = rng.choice(("responsible", "responsible", "due_on", "status", "update", "venue"))
+    what = rng.choice(
+        ("responsible", "responsible", "due_on", "cost", "status", "update", "update", "venue")
+    )
     if what == "responsible":
         device.tablet.update("action_item", item_id, {"responsible": rng.choice(PEOPLE)})
     elif what == "due_on":
         due = day + timedelta(days=rng.choice((14, 30, 60)))
         device.tablet.update("action_item", item_id, {"due_on": due.isoformat()})
+    elif what == "cost":
+        device.tablet.update("action_item", item_id, {"cost_mnt": rng.choice(COSTS)})
     elif what == "status":
         status = rng.choice(("in_progress", "blocked", "done"))
         device.tablet.update("action_item", item_id, {"status": status})
@@ -260,9 +272,10 @@ def _work_on_plan(device: Device, day: date, ledger: Ledger) -> None:
             "action_update",
             {
                 "action_item_id": item_id,
-                "status": "in_progress",
+                "status": rng.choice(("in_progress", "in_progress", "done")),
                 "note": "Checked with the responsible person",
                 "reported_on": day.isoformat(),
+                "spent_mnt": rng.choice((0, 25_000, 80_000)),
             },
         )
     ledger.count("action plan edited")

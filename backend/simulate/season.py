@@ -49,6 +49,7 @@ class Summary:
     rounds_frozen: int = 0
     issues_raised: int = 0
     refused_after_freeze: int = 0
+    progress_reports: int = 0
     actions: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -209,6 +210,8 @@ class Season:
             if s not in frozen
         ]
         summary.issues_raised, problems = await checks.raised_kept(admin, self.acknowledged)
+        summary.problems += problems
+        summary.progress_reports, problems = await checks.spending_added(admin, self.acknowledged)
         summary.problems += problems
         due, recorded, problems = await checks.true_conflicts(admin, self.acknowledged)
         summary.conflicts_due, summary.conflicts_recorded = due, recorded
