@@ -33,6 +33,22 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class Smtp:
+    """The mail server reminders are handed to. The password never appears in a repr or a log."""
+
+    host: str | None = None
+    port: int = 587
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    from_address: str = "scorecard@localhost"
+    starttls: bool = True  # false only for a relay on the same machine or network
+
+    @property
+    def enabled(self) -> bool:
+        return self.host is not None
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     environment: str = "development"
     database_url: str | None = None
@@ -59,6 +75,8 @@ class Settings:
     # the programme's time zone: the dates people see and judge by (due dates, "overdue")
     timezone: str = "Asia/Ulaanbaatar"
     limits: Limits = field(default_factory=Limits)
+    # reminders by email; no host: mail is off and messages wait in the outbox
+    smtp: Smtp = field(default_factory=Smtp)
 
     def today(self, now: datetime | None = None) -> date:
         """The programme's date now: the date people judge deadlines by, in its time zone (an
@@ -135,6 +153,14 @@ class Settings:
                     "SCORECARD_MAX_PAGE_SIZE", limits.max_page_size, low=10, high=10_000
                 ),
             ),
+            smtp=Smtp(
+                host=env.get("SCORECARD_SMTP_HOST") or None,
+                port=reader.integer("SCORECARD_SMTP_PORT", 587, low=1, high=65535),
+                username=env.get("SCORECARD_SMTP_USERNAME") or None,
+                password=env.get("SCORECARD_SMTP_PASSWORD") or None,
+                from_address=env.get("SCORECARD_SMTP_FROM") or "scorecard@localhost",
+                starttls=reader.flag("SCORECARD_SMTP_STARTTLS", True),
+            ),
         )
         if settings.attachment_store == "s3" and settings.s3_bucket is None:
             raise SettingsError(
@@ -181,6 +207,16 @@ class _Reader:
         if raw not in choices:
             raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
         return raw
+
+    def flag(self, name: str, default: bool) -> bool:
+        raw = (self.env.get(name) or "").strip().lower()
+        if not raw:
+            return default
+        if raw in ("1", "true", "yes", "on"):
+            return True
+        if raw in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
     def path(self, name: str) -> Path | None:
         raw = self.env.get(name)

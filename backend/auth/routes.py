@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, get, patch, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 
@@ -16,6 +16,8 @@ from backend.auth.policy import PUBLIC, SIGNED_IN, CurrentPrincipal, allow
 from backend.auth.schemas import DeviceOut, LoginIn, MeOut, RefreshIn, TokenOut
 from backend.database.session import DbSession
 from backend.settings import Settings
+from backend.users import service as users
+from backend.users.schemas import Preferences, PreferencesUpdate
 
 
 def _refresh_lifetime(state: State) -> timedelta:
@@ -72,6 +74,20 @@ async def me(db: DbSession, principal: CurrentPrincipal) -> MeOut:
     return await service.me(db, principal=principal)
 
 
+@get("/auth/v1/me/preferences", opt=SIGNED_IN, tags=["auth"])
+async def my_preferences(db: DbSession, principal: CurrentPrincipal) -> Preferences:
+    """The caller's reminder settings: the address an admin set, language, on or off."""
+    return await users.preferences(db, user_id=principal.user_id)
+
+
+@patch("/auth/v1/me/preferences", opt=SIGNED_IN, tags=["auth"])
+async def set_my_preferences(
+    db: DbSession, principal: CurrentPrincipal, data: JSONBody[PreferencesUpdate]
+) -> Preferences:
+    """Turn one's own reminders off or on, or choose their language (mn or en)."""
+    return await users.set_preferences(db, user_id=principal.user_id, data=data)
+
+
 @get("/auth/v1/devices", opt=allow(Role.ADMIN, Role.COORDINATOR), tags=["auth"])
 async def list_devices(db: DbSession, principal: CurrentPrincipal) -> list[DeviceOut]:
     """Tablets belonging to people in the caller's areas, most recently seen first."""
@@ -91,4 +107,13 @@ async def revoke_device(
     await devices.revoke(db, principal=principal, device_id=device_id)
 
 
-ROUTES = [login, refresh, logout, me, list_devices, revoke_device]
+ROUTES = [
+    login,
+    refresh,
+    logout,
+    me,
+    my_preferences,
+    set_my_preferences,
+    list_devices,
+    revoke_device,
+]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import signal
+import threading
 from pathlib import Path
 
 import click
@@ -32,11 +34,20 @@ def version() -> None:
 @click.option("--port", type=int, help="Port [SCORECARD_PORT, default 8000].")
 @click.option("--workers", type=click.IntRange(1, 64), help="Worker processes [SCORECARD_WORKERS].")
 @click.option("--no-demo", is_flag=True, help="Do not load the demo data on a fresh database.")
-def serve(host: str | None, port: int | None, workers: int | None, no_demo: bool) -> None:
-    """Migrate, seed reference data (and demo data on a fresh database), then serve."""
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Do not run the reminders worker here (run `scorecard worker` elsewhere).",
+)
+def serve(
+    host: str | None, port: int | None, workers: int | None, no_demo: bool, no_worker: bool
+) -> None:
+    """Migrate, seed reference data (and demo data on a fresh database), then serve; the
+    reminders worker runs beside the server unless --no-worker."""
     import uvicorn
 
     from backend import seed
+    from backend.reminders import worker as reminders
 
     settings = load_settings()
     settings = dataclasses.replace(
@@ -63,17 +74,47 @@ def serve(host: str | None, port: int | None, workers: int | None, no_demo: bool
             f"(API docs at /schema, {settings.workers} worker(s))",
             err=True,
         )
-        uvicorn.run(
-            "backend.asgi:app_from_env",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            log_config=None,
-            access_log=False,
-            server_header=False,
-            proxy_headers=False,
-        )
+        # one reminders worker per `serve`, in this process (not in each uvicorn worker)
+        background = None if no_worker else reminders.in_thread(settings)
+        try:
+            uvicorn.run(
+                "backend.asgi:app_from_env",
+                factory=True,
+                host=settings.host,
+                port=settings.port,
+                workers=settings.workers,
+                log_config=None,
+                access_log=False,
+                server_header=False,
+                proxy_headers=False,
+            )
+        finally:
+            if background is not None:
+                thread, stop = background
+                stop.set()
+                thread.join(timeout=15)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="One round (scan, send what is due), then exit.")
+def worker(once: bool) -> None:
+    """Send reminders: queue those of action items overdue or due for review, send the outbox
+    over SMTP with retries. Safe to run beside `serve` and other workers."""
+    from backend.reminders import worker as reminders
+
+    settings = load_settings()
+    configure_logging(log_format=settings.log_format, level=settings.log_level)
+    with database_url(settings) as url:
+        stop = threading.Event()
+        previous = {
+            sig: signal.signal(sig, lambda *_: stop.set())
+            for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            asyncio.run(reminders.run(settings.with_database_url(url), stop=stop, once=once))
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 @click.group()
@@ -175,4 +216,4 @@ def restore(archive: Path, yes: bool) -> None:
         _after_restore(url)
 
 
-COMMANDS = [version, serve, db, backup, restore]
+COMMANDS = [version, serve, worker, db, backup, restore]

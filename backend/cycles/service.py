@@ -25,6 +25,7 @@ from backend.cycles.schemas import (
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.facilities import service as facilities
 from backend.facilities.models import Facility
+from backend.reminders import service as reminders
 from backend.templates import service as templates
 from backend.templates.models import TemplateVersion
 from backend.web.pagination import PageRequest
@@ -272,7 +273,11 @@ async def advance(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID
             f"{', '.join(PHASES[PHASES.index(cycle.phase) + 1 :]) or 'nothing'}, not {to}.",
             field="to",
         )
+    before = cycle.phase
     await _move(db, cycle, to, by=principal.user_id)
+    if reminders.comparison_becomes_ready(before, to):
+        # in the move's own transaction: the message exists exactly when the move does
+        await reminders.comparison_ready(db, cycle=cycle)
     return cycle
 
 

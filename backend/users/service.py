@@ -14,7 +14,13 @@ from backend.auth.models import RefreshToken, User, UserArea, UserFacility
 from backend.auth.passwords import hash_password
 from backend.errors import Conflict, FieldError, InvalidInput, NotFound
 from backend.facilities.models import Facility
-from backend.users.schemas import UserCreate, UserDetail, UserUpdate
+from backend.users.schemas import (
+    Preferences,
+    PreferencesUpdate,
+    UserCreate,
+    UserDetail,
+    UserUpdate,
+)
 
 
 class UsernameTaken(Conflict):
@@ -85,6 +91,9 @@ async def details(db: AsyncSession, users: list[User]) -> list[UserDetail]:
             active=user.active,
             area_codes=areas[user.id],
             facility_ids=facilities[user.id],
+            email=user.email,
+            language=user.language,
+            reminders=user.reminders,
         )
         for user in users
     ]
@@ -106,6 +115,9 @@ async def create(db: AsyncSession, *, data: UserCreate, by: uuid.UUID | None) ->
         display_name=data.display_name,
         role=data.role.value,
         password_hash=await hash_password(data.password),
+        email=data.email,
+        language=data.language,
+        reminders=data.reminders,
     )
     db.add(user)
     await db.flush()
@@ -151,6 +163,12 @@ async def update_user(
         raise NotFound("No such user.")
     if data.display_name is not msgspec.UNSET:
         user.display_name = data.display_name
+    if data.email is not msgspec.UNSET:
+        user.email = data.email
+    if data.language is not msgspec.UNSET:
+        user.language = data.language
+    if data.reminders is not msgspec.UNSET:
+        user.reminders = data.reminders
     if data.role is not msgspec.UNSET and data.role.value != user.role:
         await audit.record(
             db,
@@ -197,3 +215,25 @@ async def reset_password(
     user.password_hash = await hash_password(password)
     await _revoke_sessions(db, user.id)
     await audit.record(db, audit.PASSWORD_RESET, actor_id=by, subject_id=user.id)
+
+
+def preferences_of(user: User) -> Preferences:
+    return Preferences(email=user.email, language=user.language, reminders=user.reminders)
+
+
+async def preferences(db: AsyncSession, *, user_id: uuid.UUID) -> Preferences:
+    """The user's own reminder settings."""
+    return preferences_of(await db.get_one(User, user_id))
+
+
+async def set_preferences(
+    db: AsyncSession, *, user_id: uuid.UUID, data: PreferencesUpdate
+) -> Preferences:
+    """A user turns their reminders off or on, or changes their language."""
+    user = await db.get_one(User, user_id, with_for_update=True)
+    if data.language is not msgspec.UNSET:
+        user.language = data.language
+    if data.reminders is not msgspec.UNSET:
+        user.reminders = data.reminders
+    await db.flush()
+    return preferences_of(user)
