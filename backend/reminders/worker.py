@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from dataclasses import dataclass
 
 import structlog
 
@@ -24,15 +23,7 @@ SCAN_SECONDS = 600.0  # items become overdue at the programme's midnight; a scan
 MAIL_RETRY_SECONDS = (5.0, 300.0)  # an unreachable server: first and longest wait
 
 
-@dataclass(frozen=True, slots=True)
-class Timing:
-    poll: float = POLL_SECONDS
-    scan: float = SCAN_SECONDS
-
-
-async def run(
-    settings: Settings, *, stop: threading.Event, once: bool = False, timing: Timing = Timing()
-) -> None:
+async def run(settings: Settings, *, stop: threading.Event, once: bool = False) -> None:
     """Work until `stop` is set (or one round, with `once`)."""
     assert settings.database_url is not None
     database = open_database(settings.database_url)
@@ -53,7 +44,7 @@ async def run(
                         written = await service.scan(db, today=settings.today())
                     if written:
                         log.info("reminders queued", count=written)
-                    next_scan = now + timing.scan
+                    next_scan = now + SCAN_SECONDS
                 except Exception:
                     log.exception("reminder scan failed; trying again")
             try:
@@ -77,7 +68,7 @@ async def run(
                 log.exception("sending reminders failed; trying again")
             if once:
                 break
-            await _sleep(stop, timing.poll)
+            await _sleep(stop, POLL_SECONDS)
     finally:
         if mailer is not None:
             await mailer.close()

@@ -47,6 +47,8 @@ class Mailbox:
     # n-th message from now (delivered, the answer not yet given); `stalled` is set then
     stall_at_rcpt: int | None = None
     stall_after_data: int | None = None
+    # seconds to take over each RCPT and each message (after keeping it): a slow server
+    delay: float = 0.0
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -60,6 +62,7 @@ class Mailbox:
     ) -> str:
         if self.rcpt_replies:
             return self.rcpt_replies.pop(0)
+        await asyncio.sleep(self.delay)
         if self.stall_at_rcpt is not None:
             self.stall_at_rcpt -= 1
             if self.stall_at_rcpt == 0:
@@ -75,6 +78,7 @@ class Mailbox:
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.received.append((rcpt, message))
+        await asyncio.sleep(self.delay)
         if self.stall_after_data is not None:
             self.stall_after_data -= 1
             if self.stall_after_data == 0:

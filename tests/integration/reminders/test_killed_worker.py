@@ -3,6 +3,7 @@ message reaches its reader exactly once."""
 
 import asyncio
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -29,15 +30,17 @@ SENDER = "reminders@scorecard.mn"
 MESSAGES = 8
 
 
-async def _queue(url: str) -> list[str]:
-    """Eight reminders to two people; their keys."""
+async def _queue(url: str, count: int = MESSAGES) -> list[str]:
+    """Reminders to two people; their keys."""
     database = open_database(url)
     try:
         async with database.sessionmaker() as db:
             people = [await make_user(db, Role.COORDINATOR, areas=["MN-046"]) for _ in range(2)]
             for person in people:
                 person.email = f"{person.username}@example.mn"
-            keys = [f"overdue:{uuid.uuid4()}:2026-11-30:to:{people[n % 2].id}" for n in range(8)]
+            keys = [
+                f"overdue:{uuid.uuid4()}:2026-11-30:to:{people[n % 2].id}" for n in range(count)
+            ]
             await reminders.write(
                 db,
                 [
@@ -160,3 +163,44 @@ def test_the_outbox_sends_once_across_a_killed_worker(
     # an operator's view of it: given up as in doubt, never resent
     assert asyncio.run(_give_up_in_doubt(url)) == [doubtful.id]
     assert all(row.attempts == 1 for row in rows.values())
+
+
+@pytest.mark.slow
+def test_kills_at_random_moments_never_send_a_message_twice(
+    committed_database_url: str,
+    mailbox,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """Whatever the moment of the kill: nothing arrives twice, and what has not arrived is
+    either still to be sent or is one of the few left in doubt (at most one per kill)."""
+    url = committed_database_url
+    keys = asyncio.run(_queue(url, 30))
+    ids = {message_id(key, SENDER): key for key in keys}
+    mailbox.delay = 0.02  # a slow server: the kills land inside SMTP exchanges too
+    kills = 4
+    for _ in range(kills):
+        before = len(mailbox.received)
+        process = _worker(url, mailbox.port, tmp_path)
+        _wait(lambda: len(mailbox.received) > before, process, "a message")  # noqa: B023
+        time.sleep(random.uniform(0, 0.15))
+        _kill(process)
+    last = _worker(url, mailbox.port, tmp_path)
+    rows: dict[str, OutboxMessage] = {}
+
+    def settled() -> bool:
+        rows.update(asyncio.run(_rows(url)))
+        return all(r.sent_at is not None or r.sending_since is not None for r in rows.values())
+
+    _wait(settled, last, "every message sent or in doubt")
+    time.sleep(1)
+    last.send_signal(signal.SIGTERM)
+    last.communicate(timeout=30)
+
+    received = Counter(ids[m] for m in mailbox.message_ids())
+    assert max(received.values()) == 1, received
+    rows = asyncio.run(_rows(url))
+    in_doubt = {key for key, row in rows.items() if row.sent_at is None}
+    assert len(in_doubt) <= kills
+    assert set(received) | in_doubt == set(keys)
+    for key in in_doubt:
+        assert rows[key].sending_since is not None
