@@ -14,6 +14,7 @@ from backend.areas.models import Area
 from backend.auth.policy import Principal
 from backend.reports import index as indexes
 from backend.reports import rollup as rollups
+from backend.reports import trend as trends
 
 WORDS = {
     "mn": {
@@ -109,6 +110,7 @@ async def render(
         today=today,
         timezone=timezone,
     )
+    labels = await trends.indicator_labels(db, template)
     names = {
         code: (name_mn if language == "mn" else name_en)
         for code, name_mn, name_en in await db.execute(
@@ -127,6 +129,8 @@ async def render(
             rollup=rollup,
             index=index,
             names=names,
+            labels={key: mn if language == "mn" else en for key, (mn, en, _, _) in labels.items()},
+            kinds={key: kind for key, (_, _, kind, _) in labels.items()},
             components=indexes.COMPONENTS,
         )
     )

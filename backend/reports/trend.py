@@ -70,7 +70,7 @@ async def _trend(
     ids = [r.id for _, members in periods for r in members]
     measures = await facts.measures(db, ids)
     means = await facts.round_means(db, principal, ids)
-    labels = await _labels(db, template)
+    labels = await indicator_labels(db, template)
     lines: dict[str, list[TrendPoint]] = defaultdict(list)
     for key in labels:
         for period, members in periods:
@@ -122,7 +122,7 @@ async def _trend(
     )
 
 
-async def _labels(db: AsyncSession, template: str) -> dict[str, tuple[str, str, str, str]]:
+async def indicator_labels(db: AsyncSession, template: str) -> dict[str, tuple[str, str, str, str]]:
     """The template's numeric indicators as its newest published version names them."""
     version = await db.scalar(
         select(TemplateVersion)
