@@ -46,7 +46,7 @@ def message_id(key: str, sender: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
-def build(*, key: str, sender: str, to: str, subject: str, body: str, language: str) -> bytes:
+def build(*, key: str, sender: str, to: str, subject: str, body: str) -> bytes:
     """The message as it goes over the wire: plain text, UTF-8, marked as automatic."""
     message = EmailMessage()
     message["From"] = sender
@@ -56,7 +56,6 @@ def build(*, key: str, sender: str, to: str, subject: str, body: str, language: 
     message["Message-ID"] = message_id(key, sender)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
     message.set_content(body, cte="quoted-printable")
-    message["Content-Language"] = language  # after set_content, which clears Content-*
     return message.as_bytes(policy=SMTP_POLICY)
 
 

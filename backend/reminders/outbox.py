@@ -123,7 +123,6 @@ async def send_one(sessionmaker: async_sessionmaker[AsyncSession], mailer: Maile
                 to=user.email,
                 subject=message.subject,
                 body=message.body,
-                language=user.language,
             )
             message.attempts += 1
             try:
