@@ -20,6 +20,7 @@ from backend.auth import access
 from backend.auth.policy import Principal
 from backend.reports import service as reports
 from backend.reports.schemas import IndicatorOut, ScorecardOut
+from backend.templates.group_types import group_label
 
 LANGUAGES = ("mn", "en")
 WORDS = {
@@ -62,6 +63,23 @@ WORDS = {
         ),
         "raised_provider": "Үйлчилгээ үзүүлэгч дэвшүүлсэн",
         "medicine_evidence": "Эмийн нөөц, үнийн нотолгоо",
+        "matrix": "Үнэлгээний хүснэгт: үзүүлэлт, бүлгээр",
+        "indicator": "Үзүүлэлт",
+        "overall": "Иргэд, бүгд",
+        "scores": "оноо",
+        "score": "оноо",
+        "scale": "Хэмжүүр",
+        "scales": {
+            "faces_1_5": "1–5 (царай: маш муу … маш сайн)",
+            "points_1_10": "1–10",
+            "percent_0_100": "0–100",
+        },
+        "scale_note": (
+            "Тоо бүр үзүүлэлтийн өөрийн хэмжүүрээр; тийм/үгүй асуултад тийм гэсэн хувь. "
+            "Хаалтанд 0–100 болгосон утга: хэмжүүрийн доод цэг 0, дээд цэг 100."
+        ),
+        "no_score": "—",
+        "units": {"share": "тийм гэсэн хувь", "count": "тоо", "number": "хэмжээ", "mnt": "төгрөг"},
         "statuses": {
             "not_started": "эхлээгүй",
             "in_progress": "хийгдэж байна",
@@ -109,6 +127,29 @@ WORDS = {
         ),
         "raised_provider": "Raised by the provider",
         "medicine_evidence": "Stock and price evidence",
+        "matrix": "Scoring matrix: indicators by group",
+        "indicator": "Indicator",
+        "overall": "Community, all",
+        "scores": "scores",
+        "score": "score",
+        "scale": "Scale",
+        "scales": {
+            "faces_1_5": "1–5 (faces: very bad … very good)",
+            "points_1_10": "1–10",
+            "percent_0_100": "0–100",
+        },
+        "scale_note": (
+            "Each figure on the indicator's own scale; for yes/no, the share answering yes. "
+            "In brackets, the same on the common 0–100 scale: the scale's lowest point is 0, "
+            "its highest 100."
+        ),
+        "no_score": "—",
+        "units": {
+            "share": "share answering yes",
+            "count": "count",
+            "number": "number",
+            "mnt": "MNT",
+        },
         "statuses": {
             "not_started": "not started",
             "in_progress": "in progress",
@@ -144,6 +185,17 @@ def _share(value: float | None, low: float, high: float) -> float | None:
     if value is None or high <= low:
         return None
     return round(max(0.0, min(1.0, (value - low) / (high - low))) * 100, 1)
+
+
+def _figure(value: float | None, unit: str) -> str:
+    """A mean as people read it: points on a scale, a yes/no share in percent."""
+    if value is None:
+        return ""
+    if unit == "share":
+        return f"{value * 100:.0f}%"
+    if unit == "scale":
+        return f"{value:.2f}"
+    return f"{value:g}"
 
 
 def _light(share: float | None) -> str:
@@ -222,5 +274,8 @@ async def render(
             language=language,
             other="en" if language == "mn" else "mn",
             facility=card.facility_name_mn if language == "mn" else card.facility_name_en,
+            figure=_figure,
+            # group types by name in the page's language (unknown types by their key)
+            group_name=lambda key: getattr(group_label(key), language),
         )
     )

@@ -18,6 +18,8 @@ class CellOut(Wire):
     min: float | None
     max: float | None
     suppressed: bool
+    # the mean on the common 0-100 scale (see IndicatorOut.community_100)
+    mean_100: float | None = None
 
 
 class ReasonOut(Wire):
@@ -119,6 +121,65 @@ class InputOut(Wire):
     evidence: list[str] = []
 
 
+class ScaleOut(Wire):
+    """The scale a template scores on: `faces_1_5`, `points_1_10` or `percent_0_100`
+    (null key: another range, from a template that states none)."""
+
+    key: str | None
+    min: float
+    max: float
+
+
+class MatrixGroup(Wire):
+    """A column of the matrix: a type of focus group the caller may count in this round."""
+
+    group: str
+    label_mn: str
+    label_en: str
+
+
+class MatrixCell(Wire):
+    """One group type's agreed scores on one indicator (all types: the community overall)."""
+
+    n: int
+    participants: int
+    # on the row's own unit (`unit`, `scale_min`-`scale_max`), and on the common 0-100 scale
+    mean: float | None
+    mean_100: float | None
+    # the group's reasons and suggestions; null while the caller may not read them
+    reasons: list[ReasonOut] | None = None
+
+
+class MatrixRow(Wire):
+    """One indicator: each group's cell (aligned with `MatrixOut.groups`; null where the group
+    gave no score), the community overall, the provider's self-score and the gap."""
+
+    indicator: str
+    label_mn: str
+    label_en: str
+    origin: str
+    raised_by: list[str]
+    unit: str
+    scale_min: float | None
+    scale_max: float | None
+    better: str
+    cells: list[MatrixCell | None]
+    community: MatrixCell | None
+    provider_mean: float | None
+    provider_100: float | None
+    provider_n: int
+    gap: float | None
+
+
+class MatrixOut(Wire):
+    """The method's own output: indicators by focus groups, with reasons. Built from the very
+    cells of `indicators` (the same disclosure rule): a group the caller may not count has no
+    column and is in no total; the scorecard's `suppressed_cells` says how many existed."""
+
+    groups: list[MatrixGroup]
+    rows: list[MatrixRow]
+
+
 class ScorecardOut(Wire):
     cycle_id: uuid.UUID
     label: str
@@ -139,6 +200,11 @@ class ScorecardOut(Wire):
     medicines_evidence: list[str] = []
     # input tracking: entitlement against what is really there
     inputs: list[InputOut] = []
+    # the template's scale; each figure says its own (`unit`, `scale_min`-`scale_max`) and
+    # gives the common 0-100 value beside it (`*_100`)
+    scale: ScaleOut | None = None
+    # indicators by focus groups
+    matrix: MatrixOut | None = None
 
 
 class RollupRow(Wire):

@@ -19,7 +19,7 @@ from backend.cycles.models import Cycle, CycleIndicator
 from backend.cycles.sync import as_indicator
 from backend.errors import NotFound
 from backend.facilities.models import Facility
-from backend.reports import queries
+from backend.reports import matrix, queries
 from backend.reports.aggregate import Cell, IndicatorResult, on_100
 from backend.reports.schemas import (
     CellOut,
@@ -28,6 +28,7 @@ from backend.reports.schemas import (
     InputOut,
     MedicineOut,
     ReasonOut,
+    ScaleOut,
     ScorecardOut,
 )
 from backend.templates import service as templates
@@ -39,6 +40,8 @@ from backend.templates.document import (
     Scale,
     SingleChoice,
     TemplateDocument,
+    scale_key,
+    template_scale,
 )
 from backend.templates.models import Template, TemplateVersion, TracerMedicine
 
@@ -96,7 +99,7 @@ def _results(rows: list[Any]) -> dict[str, IndicatorResult]:
     return results
 
 
-def _out(cell: Cell) -> CellOut:
+def _out(cell: Cell, kind: str, low: float | None, high: float | None) -> CellOut:
     return CellOut(
         group=cell.group,
         n=cell.n,
@@ -108,6 +111,7 @@ def _out(cell: Cell) -> CellOut:
         # a cell an outsider may not see is not computed for them at all: what is shown is
         # never a masked figure
         suppressed=False,
+        mean_100=on_100(cell.mean, kind, low, high),
     )
 
 
@@ -145,7 +149,7 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         for row in await queries.choice_counts(db, principal, cycle.id, choosing):
             chosen[row.indicator][row.option] = row.n
     for indicator, origin, raised_by in scored:
-        kind = indicator.answer.__struct_config__.tag
+        kind = str(indicator.answer.__struct_config__.tag)
         if kind not in NUMERIC and kind not in CHOICE:
             continue
         low, high = (
@@ -162,12 +166,12 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
                 section=indicator.section,
                 label_mn=indicator.label.mn,
                 label_en=indicator.label.en,
-                answer_type=str(kind),
+                answer_type=kind,
                 scale_min=low,
                 scale_max=high,
                 better=indicator.better,
-                community=_out(result.overall) if result.overall else None,
-                community_groups=[_out(cell) for cell in result.groups],
+                community=_out(result.overall, kind, low, high) if result.overall else None,
+                community_groups=[_out(cell, kind, low, high) for cell in result.groups],
                 provider_mean=_round(result.provider_mean),
                 provider_n=result.provider_n,
                 monitor_mean=_round(result.monitor_mean),
@@ -180,12 +184,12 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
                 origin=origin,
                 raised_by=raised_by,
                 choices=_choices(indicator, chosen.get(indicator.key, {})),
-                unit=UNITS.get(str(kind), "scale"),
+                unit=UNITS.get(kind, "scale"),
                 community_100=on_100(
-                    result.overall.mean if result.overall else None, str(kind), low, high
+                    result.overall.mean if result.overall else None, kind, low, high
                 ),
-                provider_100=on_100(result.provider_mean, str(kind), low, high),
-                monitor_100=on_100(result.monitor_mean, str(kind), low, high),
+                provider_100=on_100(result.provider_mean, kind, low, high),
+                monitor_100=on_100(result.monitor_mean, kind, low, high),
             )
         )
     checks = [
@@ -203,6 +207,7 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
             else []
         )
     ]
+    scale = template_scale(document)
     return ScorecardOut(
         cycle_id=cycle.id,
         label=cycle.label,
@@ -220,6 +225,17 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
         medicines=medicines,
         medicines_evidence=[sha for key in checks for sha in evidence.get(key, [])],
         inputs=inputs,
+        scale=ScaleOut(key=scale_key(scale.min, scale.max), min=scale.min, max=scale.max),
+        # the same cells as `indicators`, laid out by group: one computation, one rule
+        matrix=matrix.build(
+            indicators,
+            planned=[group.get("type", "") for group in cycle.planned_groups or []],
+            compared={
+                indicator.key
+                for indicator, _, _ in scored
+                if {"community", "provider"} & set(indicator.respondents)
+            },
+        ),
     )
 
 
@@ -271,10 +287,8 @@ async def _raised(
             .order_by(CycleIndicator.created_at, CycleIndicator.id)
         )
     )
-    scale = next(
-        (i.answer for i in document.indicators if isinstance(i.answer, Scale)),
-        Scale(min=1, max=5),
-    )
+    # a raised indicator is scored on the template's scale
+    scale = template_scale(document)
     return [
         (
             as_indicator(

@@ -17,6 +17,13 @@ Respondent = Literal["community", "provider", "monitor"]
 RESPONDENTS: tuple[Respondent, ...] = ("community", "provider", "monitor")
 FAMILIES = ("parent_engagement", "medicine_availability", "health_insurance", "custom")
 DOCUMENT_FORMAT = 1
+# The scales a template may state: 1-5 faces (very bad ... very good) on tablets, 1-10, 0-100.
+ScaleKey = Literal["faces_1_5", "points_1_10", "percent_0_100"]
+SCALES: dict[str, tuple[int, int]] = {
+    "faces_1_5": (1, 5),
+    "points_1_10": (1, 10),
+    "percent_0_100": (0, 100),
+}
 
 
 class LocalText(Wire):
@@ -140,6 +147,26 @@ class TemplateDocument(Wire):
     indicators: list[Indicator]
     description: LocalText | None = None
     format: int = DOCUMENT_FORMAT
+    # the template's scale: its scale indicators and the round's raised indicators are scored
+    # on it; documents from before templates stated it have the scale of their indicators
+    scale: ScaleKey | None = None
+
+
+def template_scale(document: TemplateDocument) -> Scale:
+    """The scale a template states, else the one its first scale indicator uses (documents
+    written before templates stated a scale), else 1-5 faces."""
+    if document.scale is not None:
+        low, high = SCALES[document.scale]
+        return Scale(min=low, max=high)
+    return next(
+        (i.answer for i in document.indicators if isinstance(i.answer, Scale)),
+        Scale(min=1, max=5),
+    )
+
+
+def scale_key(low: float | None, high: float | None) -> str | None:
+    """The key of a standard scale with these ends (None for any other range)."""
+    return next((key for key, ends in SCALES.items() if ends == (low, high)), None)
 
 
 def decode_document(raw: bytes | str) -> TemplateDocument:

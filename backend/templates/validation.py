@@ -14,6 +14,7 @@ from typing import Any
 
 from backend.errors import FieldError
 from backend.templates.document import (
+    SCALES,
     Count,
     Entitlement,
     FreeText,
@@ -40,6 +41,8 @@ NOT_FOR_RESPONDENT = "answer.not_for_respondent"
 UNKNOWN_OPTION = "answer.unknown_option"
 UNKNOWN_MEDICINE = "answer.unknown_medicine"
 TOO_LONG = "answer.too_long"
+# a template's scale indicator on another scale than the one the template states
+OFF_SCALE = "template.invalid"
 
 MAX_REASON_LENGTH = 2000
 
@@ -319,3 +322,24 @@ def compile_template(document: TemplateDocument) -> CompiledTemplate:
             for indicator in document.indicators
         },
     )
+
+
+def scale_problems(document: TemplateDocument) -> list[FieldError]:
+    """A template that states its scale scores every scale indicator on it: the groups' scores
+    of its indicators and of the round's raised ones then compare point for point. Each
+    indicator's answers are still checked against its own min and max (`_scale`)."""
+    if document.scale is None:
+        return []
+    low, high = SCALES[document.scale]
+    return [
+        error
+        for i, indicator in enumerate(document.indicators)
+        if isinstance(indicator.answer, Scale)
+        and (indicator.answer.min, indicator.answer.max) != (low, high)
+        for error in _error(
+            f"indicators[{i}].answer",
+            OFF_SCALE,
+            f"the template scores on {low}-{high} ({document.scale}), "
+            f"not {indicator.answer.min}-{indicator.answer.max}",
+        )
+    ]
