@@ -107,10 +107,7 @@ class BadMerge(Rejected):
 def scored(ctx: Context, cycle_id: uuid.UUID, compiled: CompiledTemplate) -> CompiledTemplate:
     """The round's template with its selected raised indicators, each answered like a template
     indicator of its kind (a scale on the template's own scale) by the side that raised it."""
-    scale = next(
-        (i.answer for i in compiled.indicators.values() if isinstance(i.answer, Scale)),
-        Scale(min=1, max=5),
-    )
+    scale = compiled.scale
     selected, unselected = [], set()
     for working in ctx.round_records(CYCLE_INDICATOR.name, cycle_id):
         values = working.values

@@ -15,6 +15,7 @@ from backend.templates.document import (
     SingleChoice,
     TemplateDocument,
 )
+from backend.templates.validation import scale_problems
 
 
 def _duplicates(keys: list[str]) -> set[str]:
@@ -70,4 +71,6 @@ def check_document(
             for j, key in enumerate(answer.medicines):
                 if key not in known_medicines:
                     problem(f"{at}.answer.medicines[{j}]", f"unknown tracer medicine {key!r}")
+    # a template that states its scale scores every scale indicator on it
+    errors += scale_problems(document)
     return errors

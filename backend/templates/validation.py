@@ -27,6 +27,7 @@ from backend.templates.document import (
     SingleChoice,
     TemplateDocument,
     YesNo,
+    template_scale,
 )
 
 UNKNOWN_INDICATOR = "answer.unknown_indicator"
@@ -247,6 +248,8 @@ _CHECKERS: dict[type, Callable[[Any], Checker]] = {
 class CompiledTemplate:
     indicators: dict[str, Indicator]
     checkers: dict[str, Checker]
+    # the template's scale: a round's raised scale indicators are scored on it
+    scale: Scale
     # keys of a round's raised indicators that are not (or no longer) scored
     unselected: frozenset[str] = frozenset()
 
@@ -258,6 +261,7 @@ class CompiledTemplate:
                 **self.checkers,
                 **{i.key: _CHECKERS[type(i.answer)](i.answer) for i in selected},
             },
+            scale=self.scale,
             unselected=frozenset(unselected),
         )
 
@@ -321,6 +325,7 @@ def compile_template(document: TemplateDocument) -> CompiledTemplate:
             indicator.key: _CHECKERS[type(indicator.answer)](indicator.answer)
             for indicator in document.indicators
         },
+        scale=template_scale(document),
     )
 
 

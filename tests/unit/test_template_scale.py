@@ -3,6 +3,7 @@
 import msgspec
 import pytest
 
+from backend.templates.checks import check_document
 from backend.templates.document import (
     Indicator,
     LocalText,
@@ -67,3 +68,9 @@ def test_the_scale_round_trips_and_an_unknown_one_is_refused() -> None:
     raw = msgspec.to_builtins(document) | {"scale": "stars_1_7"}
     with pytest.raises(msgspec.ValidationError, match="scale"):
         msgspec.convert(raw, TemplateDocument)
+
+
+def test_a_template_off_its_own_scale_is_refused_when_checked() -> None:
+    off = _document("points_1_10", Scale(min=1, max=10), Scale(min=1, max=5))
+    problems = [p for p in check_document(off, known_medicines=()) if "scores on" in p.message]
+    assert [(p.field, p.code) for p in problems] == [("indicators[1].answer", "template.invalid")]

@@ -32,7 +32,8 @@ async def test_the_demo_plan_is_budgeted_approved_and_judged(
                 "/action-plans/v1/items", params={"cycle_id": cycle["id"]}, headers=headers
             )
         ).json()["items"]
-        assert items and all(i["approval"] == "approved" and i["cost_mnt"] for i in items)
+        assert items
+        assert all(i["approval"] == "approved" and i["cost_mnt"] for i in items)
         assert any(i["status"] == "done" and i["spent_mnt"] > 0 for i in items)
         decisions = (
             await committed_client.get(
