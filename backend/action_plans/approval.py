@@ -25,7 +25,8 @@ from backend.cycles import service as cycles
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.sync.apply import Batch
 
-DECIDERS = frozenset({Role.PROVIDER, Role.COORDINATOR})
+# the facility head (its provider account) or a coordinator of its area; an admin as well
+DECIDERS = frozenset({Role.PROVIDER, Role.COORDINATOR, Role.ADMIN})
 # the plan is agreed at the interface meeting: there is none to decide on before it
 FIRST_PHASE = "interface_meeting"
 

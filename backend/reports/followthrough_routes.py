@@ -103,10 +103,12 @@ async def responsiveness_index_xlsx(
 ) -> Response[bytes]:
     """The responsiveness index as an Excel workbook."""
     out = await _index(db, state, principal, area, by, since, until)
+    # an area code is letters, digits and dashes; anything else stays out of the header
+    name = "".join(c for c in out.area if c.isascii() and (c.isalnum() or c == "-")) or "area"
     return Response(
         index_xlsx(out),
         media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="index-{out.area}-{by}.xlsx"'},
+        headers={"Content-Disposition": f'attachment; filename="index-{name}-{by}.xlsx"'},
     )
 
 

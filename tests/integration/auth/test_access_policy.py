@@ -15,6 +15,8 @@ ANYONE = set(Role)
 ADMINS = {Role.ADMIN}
 COORDINATORS = {Role.ADMIN, Role.COORDINATOR}
 RUNNERS = {Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR}
+# who decides on a round's action plan: the facility head (its provider account), a coordinator
+DECIDERS = {Role.PROVIDER, Role.COORDINATOR, Role.ADMIN}
 NOBODY_ID = uuid.UUID("00000000-0000-4000-8000-0000000000ff")
 NOBODY_KEY = "NONE"
 VERSION = f"/templates/v1/versions/{NOBODY_ID}"
@@ -23,6 +25,8 @@ CYCLE = f"/cycles/v1/{NOBODY_ID}"
 # (method, path, body, roles allowed); a refused role gets 403, nobody signed in gets 401
 MATRIX = [
     ("GET", "/auth/v1/me", None, ANYONE),
+    ("GET", "/auth/v1/me/preferences", None, ANYONE),
+    ("PATCH", "/auth/v1/me/preferences", {}, ANYONE),
     ("POST", "/auth/v1/logout", None, ANYONE),
     ("GET", "/auth/v1/devices", None, COORDINATORS),
     ("POST", f"/auth/v1/devices/{NOBODY_ID}/revoke", None, COORDINATORS),
@@ -63,6 +67,16 @@ MATRIX = [
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard.xlsx", None, ANYONE),
     ("GET", "/action-plans/v1/items", None, ANYONE),
     ("GET", "/reports/v1/rollup", None, ANYONE),
+    ("GET", "/reports/v1/rollup.html", None, ANYONE),
+    ("POST", f"/action-plans/v1/cycles/{NOBODY_ID}/decisions", {"decision": "approved"}, DECIDERS),
+    ("GET", f"/action-plans/v1/cycles/{NOBODY_ID}/decisions", None, ANYONE),
+    ("POST", f"/action-plans/v1/items/{NOBODY_ID}/revisions", {"reason": "x"}, DECIDERS),
+    ("GET", f"/reports/v1/cycles/{NOBODY_ID}/outcomes", None, ANYONE),
+    ("GET", "/reports/v1/outcomes", None, ANYONE),
+    ("GET", "/reports/v1/index", None, ANYONE),
+    ("GET", "/reports/v1/index.xlsx", None, ANYONE),
+    ("GET", f"/reports/v1/facilities/{NOBODY_ID}/trend", None, ANYONE),
+    ("GET", "/reports/v1/trend", None, ANYONE),
     ("POST", "/sync/v1/push", {}, ANYONE - {Role.VIEWER}),
     ("POST", "/sync/v1/pull", {}, ANYONE),
     ("GET", "/sync/v1/conflicts", None, ANYONE),

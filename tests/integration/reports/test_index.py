@@ -102,3 +102,13 @@ async def test_index_components_and_suppression(
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("unit", "rounds", "index", "on_time")
     assert rows[1][:3] == (AREA, 1, 61.7)
+    assert workbook.headers["content-disposition"] == (
+        f'attachment; filename="index-{AREA}-aimag.xlsx"'
+    )
+    # bytes no area code has stay out of the download's name (a control character once cut
+    # the connection)
+    odd = await committed_client.get(
+        "/reports/v1/index.xlsx", params={"area": "\x1f<>"}, headers=coordinator.headers
+    )
+    assert odd.status_code == 200
+    assert odd.headers["content-disposition"] == 'attachment; filename="index-area-aimag.xlsx"'
