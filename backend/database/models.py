@@ -8,6 +8,7 @@ from backend.cycles import models as cycles
 from backend.database.session import Base
 from backend.facilities import models as facilities
 from backend.reminders import models as reminders
+from backend.reports import models as reports
 from backend.submissions import models as submissions
 from backend.sync import models as sync
 from backend.templates import models as scorecards
@@ -23,6 +24,7 @@ __all__ = [
     "meetings",
     "metadata",
     "reminders",
+    "reports",
     "scorecards",
     "submissions",
     "sync",

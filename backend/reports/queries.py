@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -36,6 +37,7 @@ from backend.attachments.models import Attachment, AttachmentRef
 from backend.auth import access
 from backend.auth.policy import Principal
 from backend.facilities.models import Facility
+from backend.reports.models import CycleStatistic
 from backend.submissions.models import Submission
 from backend.templates.models import TracerMedicine
 
@@ -85,6 +87,40 @@ def scored_answers(principal: Principal, *where: ColumnElement[bool], unit: Any 
             Area, Area.code == Facility.area_code
         )
     return query.subquery("scored")
+
+
+@dataclass(frozen=True, slots=True)
+class Countable:
+    """The per-cycle statistics (`CycleStatistic`) as the caller may count them: which rows,
+    and the community's n, participants and total over the groups they may count."""
+
+    where: ColumnElement[bool]
+    community_n: Any  # SQL expressions
+    community_participants: Any
+    community_total: Any
+
+
+def countable_statistics(principal: Principal) -> Countable:
+    """`access.publishable` read on the statistics: an insider counts every group; an outsider
+    only the rounds they may see and the groups of at least MIN_GROUP_SIZE people, which the
+    trigger keeps apart from the small ones (so a row with only small groups is no row)."""
+    stat = CycleStatistic
+    if not access.is_outsider(principal):
+        return Countable(
+            where=true(),
+            community_n=stat.community_n + stat.small_n,
+            community_participants=stat.community_participants + stat.small_participants,
+            community_total=stat.community_total + stat.small_total,
+        )
+    return Countable(
+        where=and_(
+            stat.community_n + stat.provider_n + stat.monitor_n > 0,
+            access.cycle_visible(principal, stat.cycle_id),
+        ),
+        community_n=stat.community_n,
+        community_participants=stat.community_participants,
+        community_total=stat.community_total,
+    )
 
 
 async def cycle_statistics(

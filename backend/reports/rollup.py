@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,9 +12,12 @@ from backend.auth.policy import Principal
 from backend.errors import InvalidInput
 from backend.reports import rollup_queries
 from backend.reports.schemas import RollupOut, RollupRow
+from backend.settings import Settings
 
 # Which element of an area's lineage (root first) names the unit rows are grouped by.
 LEVELS = {"facility": None, "soum": 3, "aimag": 2, "nation": 1}
+# the programme's time zone unless the caller says (the route passes the settings')
+DEFAULT_TIMEZONE = str(next(f.default for f in fields(Settings) if f.name == "timezone"))
 
 
 async def rollup(
@@ -26,15 +30,25 @@ async def rollup(
     since: date,
     until: date,
     today: date,
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> RollupOut:
     """Every figure from the rounds the caller may see and the answers they may count, so a
-    roll-up at one level minus another, or one period minus another, reveals nothing hidden."""
+    roll-up at one level minus another, or one period minus another, reveals nothing hidden.
+    A period holds the rounds held in it (`rollup_queries.rollup_rounds`), by the dates of
+    the programme's time zone."""
     if level not in LEVELS:
         raise InvalidInput(f"level is one of {', '.join(LEVELS)}", field="by")
     position = LEVELS[level]
-    rounds = rollup_queries.rollup_rounds(
-        principal, template=template, area=area.upper(), since=since, until=until
+    query = rollup_queries.rollup_rounds(
+        principal,
+        template=template,
+        area=area.upper(),
+        since=since,
+        until=until,
+        timezone=timezone,
     )
+    # the rounds found once, for both queries below
+    rounds = await rollup_queries.find_rounds(db, query)
     score_rows = await rollup_queries.rollup_scores(db, principal, rounds, position)
     plan_rows = await rollup_queries.rollup_plans(db, principal, rounds, position, today)
     outsider = access.is_outsider(principal)

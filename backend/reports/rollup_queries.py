@@ -1,13 +1,30 @@
 """The SQL of roll-ups: which rounds of an area count, and their scores and action plans per
 unit, each from what the caller may see and count (the disclosure rule of
-`backend/auth/access.py`, through `queries.scored_answers`)."""
+`backend/auth/access.py`, through `queries.countable_statistics`)."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, Text, cast, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Float,
+    Integer,
+    Select,
+    Text,
+    Uuid,
+    any_,
+    bindparam,
+    cast,
+    func,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.action_plans.models import ActionItem
@@ -17,28 +34,52 @@ from backend.auth import access
 from backend.auth.policy import Principal
 from backend.cycles.models import Cycle
 from backend.facilities.models import Facility
-from backend.reports.queries import scored_answers
+from backend.reports.models import CycleStatistic
+from backend.reports.queries import countable_statistics
 from backend.submissions.models import Submission
 from backend.templates.models import Template, TemplateVersion
 
 
-def rollup_rounds(
-    principal: Principal, *, template: str, area: str, since: date, until: date
-) -> Select[Any]:
-    """Ids of the rounds of one template in an area (opened in [since, until)) that the caller
-    may see."""
+def first_session(principal: Principal) -> Any:
+    """Per round (laterally, beside a Cycle row): when its first community scoring session
+    that the caller may count was collected. A small group's session never moves an
+    outsider's round from one period to another."""
     return (
-        select(Cycle.id)
+        select(Submission.collected_at.label("at"))
+        .where(
+            Submission.cycle_id == Cycle.id,
+            Submission.respondent == "community",
+            Submission.deleted_at.is_(None),
+            access.publishable(principal),
+        )
+        # the first in the index that counts (ix_submission_first_session), not all of them
+        .order_by(Submission.collected_at)
+        .limit(1)
+        .lateral("first_session")
+    )
+
+
+def rollup_rounds(
+    principal: Principal, *, template: str, area: str, since: date, until: date, timezone: str
+) -> Select[uuid.UUID, uuid.UUID]:
+    """The rounds (id, facility) of one template in an area, held in [since, until), that the caller
+    may see. A round is held on the date (in the programme's time zone) of its first
+    community scoring session, or, while it has none, on the date it was opened."""
+    first = first_session(principal)
+    held = cast(func.timezone(timezone, func.coalesce(first.c.at, Cycle.opened_at)), Date)
+    return (
+        select(Cycle.id, Cycle.facility_id)
         .join(Facility, Facility.id == Cycle.facility_id)
         .join(Area, Area.code == Facility.area_code)
         .join(TemplateVersion, TemplateVersion.id == Cycle.template_version_id)
         .join(Template, Template.id == TemplateVersion.template_id)
+        .outerjoin(first, true())
         .where(
             Template.key == template,
             Area.lineage.contains([area]),
-            Cycle.opened_at >= since,
-            Cycle.opened_at < until,
             access.round_visible(principal),
+            held >= since,
+            held < until,
         )
     )
 
@@ -48,36 +89,71 @@ def unit_of(position: int | None, facility_id: Any, lineage: Any) -> Any:
     return cast(facility_id, Text) if position is None else lineage[position]
 
 
+@dataclass(frozen=True, slots=True)
+class Rounds:
+    """The rounds a roll-up counts, found once for both of its queries."""
+
+    ids: list[uuid.UUID]
+    # some facility has more than one round among them
+    repeated: bool
+
+
+async def find_rounds(db: AsyncSession, query: Select[uuid.UUID, uuid.UUID]) -> Rounds:
+    """The rounds of a `rollup_rounds` query."""
+    rows = (await db.execute(query)).all()
+    return Rounds(
+        ids=[row.id for row in rows],
+        repeated=len({row.facility_id for row in rows}) < len(rows),
+    )
+
+
+def _among(column: Any, rounds: Rounds) -> ColumnElement[bool]:
+    """The column is one of the rounds: one array parameter, however many rounds."""
+    among: ColumnElement[bool] = column == any_(
+        bindparam("rounds", rounds.ids, type_=ARRAY(Uuid()), unique=True)
+    )
+    return among
+
+
 async def rollup_scores(
-    db: AsyncSession, principal: Principal, rounds: Select[Any], position: int | None
+    db: AsyncSession, principal: Principal, rounds: Rounds, position: int | None
 ) -> list[Any]:
     """Per unit and indicator: facilities, community scores, participants and means, every
     facility weighing the same: each facility's mean over its sessions (community) or its
     self-assessments (provider) first, then the mean of those over the unit's facilities, so
-    a school with two rounds does not outweigh three schools with one."""
-    s = scored_answers(
-        principal,
-        Submission.cycle_id.in_(rounds),
-        unit=unit_of(position, Submission.facility_id, Area.lineage),
-    )
-    community = s.c.respondent == "community"
-    per_facility = (
-        select(
-            s.c.unit,
-            s.c.indicator,
-            s.c.facility_id,
-            func.count().filter(community).label("scores"),
-            func.sum(s.c.people).filter(community).label("participants"),
-            func.avg(s.c.score).filter(community).label("community"),
-            func.avg(s.c.score).filter(s.c.respondent == "provider").label("provider"),
-        )
-        .group_by(s.c.unit, s.c.indicator, s.c.facility_id)
-        .subquery("per_facility")
-    )
-    f = per_facility.c
+    a school with two rounds does not outweigh three schools with one.
+
+    Read from the per-cycle statistics, what the caller may count only
+    (`queries.countable_statistics`): the answers `queries.scored_answers` would give them,
+    summed per round and indicator as they were written."""
+    stat = CycleStatistic
+    counted = countable_statistics(principal)
+
+    def total(column: Any, kind: Any = Integer) -> Any:
+        # A facility's rounds summed, where it has several in the period; with one round each
+        # (the usual roll-up) its row is its figure, and one grouping does the rest. As int
+        # or float: numeric aggregates take ten times the memory per group.
+        return func.sum(cast(column, kind)) if rounds.repeated else cast(column, kind)
+
+    def mean(sum_: Any, n: Any) -> Any:
+        # None where nothing was counted
+        return total(sum_, Float) / cast(func.nullif(total(n), 0), Float)
+
+    per_facility = select(
+        stat.facility_id,
+        stat.indicator,
+        total(counted.community_n).label("scores"),
+        total(counted.community_participants).label("participants"),
+        mean(counted.community_total, counted.community_n).label("community"),
+        mean(stat.provider_total, stat.provider_n).label("provider"),
+    ).where(_among(stat.cycle_id, rounds), counted.where)
+    if rounds.repeated:
+        per_facility = per_facility.group_by(stat.facility_id, stat.indicator)
+    f = per_facility.subquery("per_facility").c
+    unit = unit_of(position, f.facility_id, Area.lineage).label("unit")
     query = (
         select(
-            f.unit,
+            unit,
             f.indicator,
             func.count().label("facilities"),
             cast(func.sum(f.scores), Integer).label("scores"),
@@ -85,14 +161,30 @@ async def rollup_scores(
             func.avg(f.community).label("community"),
             func.avg(f.provider).label("provider"),
         )
-        .group_by(f.unit, f.indicator)
-        .order_by(f.unit, f.indicator)
+        .join(Facility, Facility.id == f.facility_id)
+        .join(Area, Area.code == Facility.area_code)
+        .group_by(unit, f.indicator)
+        .order_by(unit, f.indicator)
+    )
+    # A national roll-up of rounds repeated holds one group per facility and indicator
+    # (75,000 for 2,500 schools): kept in memory, not spilled to disk in batches; and every
+    # roll-up is planned for the rounds given (a plan made for "some array of rounds"
+    # guesses ten, and sorts 75,000 rows by text where it should hash them).
+    await db.execute(
+        select(
+            func.set_config("work_mem", "32MB", True),
+            func.set_config("plan_cache_mode", "force_custom_plan", True),
+        )
     )
     return list((await db.execute(query)).all())
 
 
 async def rollup_plans(
-    db: AsyncSession, principal: Principal, rounds: Select[Any], position: int | None, today: date
+    db: AsyncSession,
+    principal: Principal,
+    rounds: Rounds,
+    position: int | None,
+    today: date,
 ) -> dict[str, Any]:
     """Per unit: action items, done, dropped and overdue ones, of the rounds given."""
     unit = unit_of(position, ActionItem.facility_id, Area.lineage).label("unit")
@@ -108,7 +200,7 @@ async def rollup_plans(
         .join(Area, Area.code == Facility.area_code)
         .where(
             ActionItem.deleted_at.is_(None),
-            ActionItem.cycle_id.in_(rounds),
+            _among(ActionItem.cycle_id, rounds),
             access.action_item_visible(principal),
         )
         .group_by(unit)

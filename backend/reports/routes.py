@@ -105,8 +105,10 @@ async def rollup(
     since: FromQuery[date] = date(2000, 1, 1),
     until: FromQuery[date] = date(2100, 1, 1),
 ) -> RollupOut:
-    """One template's indicators across an area's facilities (rounds opened in [since, until)),
-    by facility, soum, aimag or the nation, with action-plan completion and overdue rates."""
+    """One template's indicators across an area's facilities, by facility, soum, aimag or the
+    nation, with action-plan completion and overdue rates. Only rounds held in [since, until)
+    count: a round is held on the programme-local date (SCORECARD_TIMEZONE) of its first
+    community scoring session, or on the date it was opened while it has none."""
     return await rollups.rollup(
         db,
         principal=principal,
@@ -116,6 +118,7 @@ async def rollup(
         since=since,
         until=until,
         today=state.settings.today(),
+        timezone=state.settings.timezone,
     )
 
 
