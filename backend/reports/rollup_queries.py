@@ -5,6 +5,7 @@ unit, each from what the caller may see and count (the disclosure rule of
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -99,7 +100,17 @@ class Rounds:
 
 
 async def find_rounds(db: AsyncSession, query: Select[uuid.UUID, uuid.UUID]) -> Rounds:
-    """The rounds of a `rollup_rounds` query."""
+    """The rounds of a `rollup_rounds` query, and the settings of the queries that follow in
+    the transaction: every roll-up is planned for the values it is given (a plan made once for
+    "some area, some array of rounds" guesses ten rounds, and sorts 75,000 rows by text where
+    it should hash them), and a national roll-up of rounds repeated (one group per facility
+    and indicator, 75,000 for 2,500 schools) is kept in memory, not spilled to disk."""
+    await db.execute(
+        select(
+            func.set_config("plan_cache_mode", "force_custom_plan", True),
+            func.set_config("work_mem", "32MB", True),
+        )
+    )
     rows = (await db.execute(query)).all()
     return Rounds(
         ids=[row.id for row in rows],
@@ -166,16 +177,6 @@ async def rollup_scores(
         .group_by(unit, f.indicator)
         .order_by(unit, f.indicator)
     )
-    # A national roll-up of rounds repeated holds one group per facility and indicator
-    # (75,000 for 2,500 schools): kept in memory, not spilled to disk in batches; and every
-    # roll-up is planned for the rounds given (a plan made for "some array of rounds"
-    # guesses ten, and sorts 75,000 rows by text where it should hash them).
-    await db.execute(
-        select(
-            func.set_config("work_mem", "32MB", True),
-            func.set_config("plan_cache_mode", "force_custom_plan", True),
-        )
-    )
     return list((await db.execute(query)).all())
 
 
@@ -206,3 +207,24 @@ async def rollup_plans(
         .group_by(unit)
     )
     return {row.unit: row for row in await db.execute(query)}
+
+
+async def round_means(
+    db: AsyncSession, principal: Principal, cycle_ids: Sequence[uuid.UUID]
+) -> list[Any]:
+    """Per (round, indicator) with an answer the caller may count: the community mean over its
+    sessions and the provider's mean, from the per-cycle statistics; the figures of
+    `rounds.round_means` (the index, trends, "did it work?") without reading the answers."""
+    stat = CycleStatistic
+    counted = countable_statistics(principal)
+    query = select(
+        stat.cycle_id,
+        stat.indicator,
+        (
+            cast(counted.community_total, Float) / cast(func.nullif(counted.community_n, 0), Float)
+        ).label("community"),
+        (cast(stat.provider_total, Float) / cast(func.nullif(stat.provider_n, 0), Float)).label(
+            "provider"
+        ),
+    ).where(stat.cycle_id.in_(list(cycle_ids)), counted.where)
+    return list((await db.execute(query)).all())

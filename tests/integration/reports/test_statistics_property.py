@@ -29,7 +29,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.app import create_app
 from backend.auth import access
 from backend.auth.models import Role
+from backend.auth.policy import Principal
 from backend.database.session import Database, open_database
+from backend.reports import rollup_queries
+from backend.reports import rounds as facts
 from backend.reports.models import CycleStatistic
 from backend.settings import Settings
 from backend.submissions.models import Submission
@@ -198,6 +201,33 @@ class Scene:
                 }
                 expected = await expected_rollup(db, self.prog.facility_id, outsider=outsider)
                 assert seen == expected, f"outsider={outsider}: the roll-up differs"
+            # the per-round means the index, trends and "did it work?" read, both ways
+            for principal in self.principals():
+                from_answers = await facts.round_means(db, principal, [self.prog.cycle_id])
+                from_statistics = await rollup_queries.round_means(
+                    db, principal, [self.prog.cycle_id]
+                )
+                assert from_answers == {
+                    (row.cycle_id, row.indicator): facts.Means(row.community, row.provider)
+                    for row in from_statistics
+                }, f"{principal.role}: the round means differ"
+
+    def principals(self) -> list[Principal]:
+        return [
+            Principal(
+                user_id=uuid.uuid4(),
+                username=role.value,
+                role=role,
+                device_id=None,
+                session_id=uuid.uuid4(),
+                area_codes=areas,
+                facility_ids=facilities,
+            )
+            for role, areas, facilities in (
+                (Role.PROVIDER, (), (self.prog.facility_id,)),
+                (Role.COORDINATOR, ("MN-046",), ()),
+            )
+        ]
 
 
 def _group(female: int, male: int) -> dict[str, Any]:
