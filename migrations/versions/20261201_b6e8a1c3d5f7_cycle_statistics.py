@@ -135,6 +135,8 @@ END $$
 
 
 def upgrade() -> None:
+    # no submission may be written between the backfill and the triggers
+    op.execute("LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE")
     op.create_table(
         "cycle_statistic",
         sa.Column("cycle_id", sa.Uuid(), nullable=False),
