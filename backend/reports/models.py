@@ -1,6 +1,7 @@
 """Per-cycle statistics: the numeric answers of a round summed per facility and indicator,
 kept current in the writing transaction by triggers on `submission` (migration
-b6e8a1c3d5f7), so a roll-up reads one row per round and indicator instead of every answer's
+b6e8a1c3d5f7: each statement's deltas wait in a temporary table and are added once, at
+commit), so a roll-up reads one row per round and indicator instead of every answer's
 JSON."""
 
 from __future__ import annotations

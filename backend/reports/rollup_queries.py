@@ -104,11 +104,13 @@ async def find_rounds(db: AsyncSession, query: Select[uuid.UUID, uuid.UUID]) -> 
     the transaction: every roll-up is planned for the values it is given (a plan made once for
     "some area, some array of rounds" guesses ten rounds, and sorts 75,000 rows by text where
     it should hash them), and a national roll-up of rounds repeated (one group per facility
-    and indicator, 75,000 for 2,500 schools) is kept in memory, not spilled to disk."""
+    and indicator, 75,000 for 2,500 schools) is kept in memory, not spilled to disk. What this
+    transaction wrote to submissions is added to the statistics first (at commit otherwise)."""
     await db.execute(
         select(
             func.set_config("plan_cache_mode", "force_custom_plan", True),
             func.set_config("work_mem", "32MB", True),
+            func.cycle_statistic_apply(),
         )
     )
     rows = (await db.execute(query)).all()
@@ -217,6 +219,7 @@ async def round_means(
     `rounds.round_means` (the index, trends, "did it work?") without reading the answers."""
     stat = CycleStatistic
     counted = countable_statistics(principal)
+    await db.execute(select(func.cycle_statistic_apply()))  # this transaction's writes
     query = select(
         stat.cycle_id,
         stat.indicator,

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.app import create_app
@@ -362,8 +362,9 @@ async def test_the_checks_catch_a_wrong_statistic(
 
 @pytest.mark.asyncio
 async def test_two_writers_of_the_same_cell_both_count(committed_database: Database) -> None:
-    """Two transactions add to the same cells at once: the second waits for the first's row
-    and adds its own delta to what the first committed; a hard delete takes its answers away."""
+    """Two transactions add to the same cells at once: the second, committing, waits for the
+    first's rows and adds its own deltas to what the first committed; a hard delete takes its
+    answers away."""
     prog = await programme(committed_database)
     author = await prog.user(Role.FACILITATOR)
 
@@ -386,21 +387,17 @@ async def test_two_writers_of_the_same_cell_both_count(committed_database: Datab
         committed_database.sessionmaker() as one,
         committed_database.sessionmaker() as other,
     ):
-        await one.begin()
-        one.add(first)
-        await one.flush()
-
-        async def write_other() -> None:
-            await other.begin()
-            other.add(second)
-            await other.flush()
-            await other.commit()
-
-        waiting = asyncio.create_task(write_other())
+        for session, record in ((one, first), (other, second)):
+            await session.begin()
+            session.add(record)
+            await session.flush()  # its deltas wait in the transaction until commit
+        # the first adds its deltas now and holds the cells until it commits
+        await one.execute(select(func.cycle_statistic_apply()))
+        committing = asyncio.create_task(other.commit())
         await asyncio.sleep(0.2)
-        assert not waiting.done(), "the second writer should wait for the first's cells"
+        assert not committing.done(), "the second writer should wait for the first's cells"
         await one.commit()
-        await waiting
+        await committing
     async with committed_database.sessionmaker() as db:
         await assert_statistics_current(db)
         row = await db.get_one(
