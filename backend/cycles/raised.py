@@ -4,21 +4,78 @@ with every group that raised it (its own and those of the indicators merged into
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth import access
+from backend.auth.access import MIN_GROUP_SIZE
 from backend.auth.policy import Principal
 from backend.cycles import service as cycles
-from backend.cycles.models import CycleIndicator
+from backend.cycles.models import Cycle, CycleIndicator
 from backend.cycles.schemas import RaisedIndicatorOut
+from backend.submissions.models import Submission
+
+# which groups' words a reader may read in a round: None for every group (the programme's
+# team); else the group types named
+Shown = frozenset[str] | None
+
+
+async def groups_shown(
+    db: AsyncSession, principal: Principal, cycle_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, Shown]:
+    """Which groups raised which issue is the community's own word, like its reasons: an
+    outsider reads it once the round's reasons are reviewed, and then only of the group types
+    that met in a group of a publishable size (a group of 3 is never named as raising an
+    issue, however it was reviewed)."""
+    if not access.is_outsider(principal):
+        return dict.fromkeys(cycle_ids)
+    shown: dict[uuid.UUID, Shown] = {cycle_id: frozenset() for cycle_id in cycle_ids}
+    reviewed = set(
+        await db.scalars(
+            select(Cycle.id).where(
+                Cycle.id.in_(list(cycle_ids)), Cycle.reasons_reviewed_at.is_not(None)
+            )
+        )
+    )
+    if not reviewed:
+        return shown
+    met: dict[uuid.UUID, set[str]] = {cycle_id: set() for cycle_id in reviewed}
+    for cycle_id, group_type in await db.execute(
+        select(Submission.cycle_id, Submission.group["type"].astext)
+        .where(
+            Submission.cycle_id.in_(list(reviewed)),
+            Submission.respondent == "community",
+            Submission.deleted_at.is_(None),
+            Submission.participants >= MIN_GROUP_SIZE,
+        )
+        .distinct()
+    ):
+        met[cycle_id].add(group_type)
+    return shown | {cycle_id: frozenset(types) for cycle_id, types in met.items()}
+
+
+def _named(groups: list[str], shown: Shown) -> list[str]:
+    return list(groups) if shown is None else [group for group in groups if group in shown]
+
+
+async def as_read(db: AsyncSession, principal: Principal, records: list[dict[str, Any]]) -> None:
+    """Pulled records as this reader may read them: `raised_by` under the same rule as the
+    API's (`groups_shown`)."""
+    if not records or not access.is_outsider(principal):
+        return
+    shown = await groups_shown(
+        db, principal, {uuid.UUID(str(record["cycle_id"])) for record in records}
+    )
+    for record in records:
+        record["raised_by"] = _named(record["raised_by"], shown[uuid.UUID(str(record["cycle_id"]))])
 
 
 async def consolidated(
     db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID
 ) -> list[RaisedIndicatorOut]:
-    cycle = await cycles.get(db, principal=principal, cycle_id=cycle_id)  # 404 if not visible
+    await cycles.get(db, principal=principal, cycle_id=cycle_id)  # 404 if not visible
     rows = list(
         await db.scalars(
             select(CycleIndicator)
@@ -26,13 +83,14 @@ async def consolidated(
             .order_by(CycleIndicator.created_at, CycleIndicator.id)
         )
     )
-    return stand(rows, groups_shown=access.community_text_shown(principal, cycle))
+    shown = await groups_shown(db, principal, {cycle_id})
+    return stand(rows, shown=shown[cycle_id])
 
 
-def stand(rows: list[CycleIndicator], *, groups_shown: bool) -> list[RaisedIndicatorOut]:
+def stand(rows: list[CycleIndicator], *, shown: Shown) -> list[RaisedIndicatorOut]:
     """The indicators not merged into another, each with the groups and keys of every
-    indicator merged into it, however many merges away. Which groups raised what is the
-    community's own word: shown to outsiders only once the round's reasons are reviewed."""
+    indicator merged into it, however many merges away; the groups named as the reader may
+    read them (`groups_shown`), and the keys merged in only where some may be."""
     by_id = {row.id: row for row in rows}
 
     def root(row: CycleIndicator) -> CycleIndicator:
@@ -61,8 +119,8 @@ def stand(rows: list[CycleIndicator], *, groups_shown: bool) -> list[RaisedIndic
                 kind=row.kind,
                 origin=row.origin,
                 status=row.status,
-                raised_by=groups if groups_shown else [],
-                absorbed=[m.key for m in merged] if groups_shown else [],
+                raised_by=_named(groups, shown),
+                absorbed=[m.key for m in merged] if shown is None or shown else [],
                 tag=row.tag,
             )
         )

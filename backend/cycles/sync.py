@@ -18,6 +18,7 @@ import msgspec
 
 from backend.auth import access
 from backend.auth.models import Role
+from backend.cycles import raised
 from backend.cycles.models import CycleIndicator
 from backend.sync.entity import Context, Rejected, SyncedEntity, Working
 from backend.sync.merge import Policy
@@ -257,4 +258,5 @@ CYCLE_INDICATOR = SyncedEntity(
     check_update=_check_update,
     loaded_with_round=True,
     deletable=False,
+    as_read=raised.as_read,
 )

@@ -142,7 +142,8 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
     scored: list[tuple[Indicator, str, list[str]]] = [
         (indicator, "template", []) for indicator in document.indicators
     ]
-    scored += await _raised(db, cycle, document, groups_shown=show_reasons)
+    shown = await raised.groups_shown(db, principal, {cycle.id})
+    scored += await _raised(db, cycle, document, shown=shown[cycle.id])
     choosing = [i.key for i in document.indicators if i.answer.__struct_config__.tag in CHOICE]
     chosen: dict[str, dict[str, int]] = defaultdict(dict)
     if choosing:
@@ -277,7 +278,7 @@ def _input(indicator: Indicator, row: Any, evidence: list[str]) -> InputOut:
 
 
 async def _raised(
-    db: AsyncSession, cycle: Cycle, document: TemplateDocument, *, groups_shown: bool
+    db: AsyncSession, cycle: Cycle, document: TemplateDocument, *, shown: raised.Shown
 ) -> list[tuple[Indicator, str, list[str]]]:
     """The round's selected raised indicators, scored beside the template's."""
     rows = list(
@@ -303,7 +304,7 @@ async def _raised(
             out.origin,
             out.raised_by,
         )
-        for out in raised.stand(rows, groups_shown=groups_shown)
+        for out in raised.stand(rows, shown=shown)
         if out.status == "selected"
     ]
 

@@ -172,6 +172,10 @@ class SyncedEntity:
     check_update: Callable[[Context, Working, dict[str, Any]], None] = _any_values
     # what a new record changes in the records it refers to (through Context.follow)
     after_create: Callable[[Context, Working], None] | None = None
+    # pulled records (wire data) changed in place into what this reader may read of them
+    as_read: Callable[[AsyncSession, Principal, list[dict[str, Any]]], Awaitable[None]] | None = (
+        None
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,7 +123,7 @@ async def pull(
         if old is None or position.scope != current.hash:
             return _reset(signer, epoch, current)  # the scope moved again mid-way: start afresh
         return await _scope_delta(
-            db, signer, body.device_id, position, old, current, limit, horizon
+            db, principal, signer, body.device_id, position, old, current, limit, horizon
         )
 
     rows = (
@@ -141,7 +141,7 @@ async def pull(
     ).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    changes = await _changes(db, rows, removed=set())
+    changes = await _changes(db, principal, rows, removed=set())
     if rows:
         last = rows[-1]
         position = cursors.Cursor(epoch=epoch, xid=int(last.xid), id=last.id, scope=current.hash)
@@ -158,6 +158,7 @@ async def pull(
 
 async def _scope_delta(
     db: AsyncSession,
+    principal: Principal,
     signer: cursors.Signer,
     device_id: uuid.UUID,
     position: cursors.Cursor,
@@ -185,7 +186,7 @@ async def _scope_delta(
     more = len(rows) > limit
     rows = rows[:limit]
     removed = {(row.entity, row.record_id) for row in rows if not row.visible}
-    changes = await _changes(db, rows, removed=removed)
+    changes = await _changes(db, principal, rows, removed=removed)
     if more:
         last = rows[-1]
         next_position = msgspec.structs.replace(position, delta=(int(last.xid), last.id))
@@ -203,7 +204,7 @@ async def _scope_delta(
 
 
 async def _changes(
-    db: AsyncSession, rows: Sequence[Any], *, removed: set[tuple[str, str]]
+    db: AsyncSession, reader: Principal, rows: Sequence[Any], *, removed: set[tuple[str, str]]
 ) -> list[ChangeOut]:
     """One change per record (its latest row in the page), with the record as it is now."""
     latest: dict[tuple[str, str], Any] = {}
@@ -216,7 +217,13 @@ async def _changes(
             wanted.setdefault(entity, []).append(record_id)
     current: dict[tuple[str, str], tuple[Any, int | None, bool]] = {}
     for entity, ids in wanted.items():
-        current |= await _load(db, entity, ids)
+        loaded = await _load(db, entity, ids)
+        kind = entities.find(entity)
+        if kind is not None and kind.as_read is not None:
+            await kind.as_read(
+                db, reader, [data for data, _, deleted in loaded.values() if not deleted]
+            )
+        current |= loaded
     unversioned = await _change_counts(db, [key for key, row in latest.items() if not row.version])
     out = []
     for key, row in latest.items():

@@ -125,9 +125,15 @@ def _counted(round_: Round, outsider: bool) -> list[dict[str, Any]]:
     ]
 
 
-def _indicators(round_: Round, text_shown: bool) -> list[dict[str, Any]]:
+def _indicators(round_: Round, text_shown: bool, outsider: bool) -> list[dict[str, Any]]:
     """The template's indicators, then the round's selected raised ones on the template's
-    scale, with every group that raised them (merged ones included)."""
+    scale, with every group that raised them (merged ones included); an outsider reads only
+    the groups that met at a size that may be shown."""
+    met = {
+        s["group"]["type"]
+        for s in round_.submissions
+        if s["respondent"] == "community" and s["participants"] >= SMALLEST_SHOWN
+    }
     document = round_.document
     out = [
         {**i, "kind": i["answer"]["type"], "origin": "template", "raised_by": []}
@@ -162,7 +168,7 @@ def _indicators(round_: Round, text_shown: bool) -> list[dict[str, Any]]:
                 "better": "higher",
                 "respondents": respondents,
                 "origin": r["origin"],
-                "raised_by": groups if text_shown else [],
+                "raised_by": [g for g in groups if not outsider or g in met] if text_shown else [],
             }
         )
     return [i for i in out if i["kind"] in NUMERIC | CHOICE]
@@ -223,7 +229,7 @@ def _check_indicators(
     text_shown = not outsider or round_.reviewed
     rows = _counted(round_, outsider)
     previous = _counted(before, outsider) if before is not None else []
-    expected = _indicators(round_, text_shown)
+    expected = _indicators(round_, text_shown, outsider)
     assert [i["key"] for i in card["indicators"]] == [i["key"] for i in expected]
     matrix = card["matrix"]
     columns = [g["group"] for g in matrix["groups"]]

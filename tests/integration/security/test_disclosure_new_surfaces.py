@@ -12,11 +12,12 @@ from backend.auth.models import Role
 from backend.database.session import Database
 from tests.support.field import Tablet, programme
 from tests.support.rounds import open_round
+from tests.support.sync_data import submission
 
 pytestmark = pytest.mark.asyncio
 
 
-async def test_which_groups_raised_an_issue_waits_for_the_review_of_the_rounds_words(
+async def test_which_groups_raised_an_issue_waits_for_the_review_and_never_names_a_small_group(
     committed_client: AsyncClient, committed_database: Database
 ) -> None:
     field = await programme(committed_database)
@@ -24,37 +25,68 @@ async def test_which_groups_raised_an_issue_waits_for_the_review_of_the_rounds_w
     team = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
     provider = await Tablet(committed_client, await field.user(Role.PROVIDER)).sign_in()
     coordinator = await Tablet(committed_client, await field.user(Role.COORDINATOR)).sign_in()
+    raised = uuid.uuid4()
     await team.push(
         team.mutation(
             "cycle_indicator",
             "create",
-            uuid.uuid4(),
+            raised,
             {
                 "cycle_id": str(field.cycle_id),
                 "key": "no_sign_language",
                 "label": {"mn": "Дохионы хэл байхгүй"},
                 "kind": "yes_no",
-                "raised_by": ["people_with_disabilities"],
+                "raised_by": ["women", "people_with_disabilities"],
                 "status": "selected",
             },
-        )
+        ),
+        # the women met twelve strong; the three people with disabilities, as a small group
+        team.mutation(
+            "submission",
+            "create",
+            uuid.uuid4(),
+            submission(field, group={"type": "women", "participants": {"female": 12}}),
+        ),
+        team.mutation(
+            "submission",
+            "create",
+            uuid.uuid4(),
+            submission(
+                field,
+                group={
+                    "type": "people_with_disabilities",
+                    "participants": {"female": 2, "male": 1},
+                },
+            ),
+        ),
     )
     url = f"/cycles/v1/{field.cycle_id}/indicators"
     card_url = f"/reports/v1/cycles/{field.cycle_id}/scorecard"
 
-    async def seen(tablet: Tablet) -> tuple[list[str], list[str]]:
+    async def seen(tablet: Tablet) -> tuple[list[str], list[str], list[str]]:
         (listed,) = (await committed_client.get(url, headers=tablet.headers)).json()
         card = (await committed_client.get(card_url, headers=tablet.headers)).json()
         (row,) = [i for i in card["indicators"] if i["key"] == "no_sign_language"]
-        return listed["raised_by"], row["raised_by"]
+        # a tablet signed in as this user pulls the record itself
+        tablet.cursor = None
+        pulled = [
+            change["data"]["raised_by"]
+            for change in await tablet.pull_all()
+            if change["entity"] == "cycle_indicator" and change["id"] == str(raised)
+        ]
+        return listed["raised_by"], row["raised_by"], pulled[-1]
 
-    assert await seen(team) == (["people_with_disabilities"], ["people_with_disabilities"])
-    assert await seen(provider) == ([], [])
+    everyone = ["women", "people_with_disabilities"]
+    assert await seen(team) == (everyone, everyone, everyone)
+    # before the review: the provider reads no group, however it asks (a pull too)
+    assert await seen(provider) == ([], [], [])
     answer = await committed_client.post(
         f"/cycles/v1/{field.cycle_id}/review-reasons", headers=coordinator.headers
     )
     assert answer.status_code == 200, answer.text
-    assert await seen(provider) == (["people_with_disabilities"], ["people_with_disabilities"])
+    # after it: the groups that met at a size that may be shown, never the small one
+    assert await seen(provider) == (["women"], ["women"], ["women"])
+    assert await seen(coordinator) == (everyone, everyone, everyone)
 
 
 def _interview(cycle_id: str, people: int, choice: str) -> dict[str, Any]:
