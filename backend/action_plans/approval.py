@@ -43,6 +43,10 @@ class RoundClosed(Conflict):
     code = "plan.round_closed"
 
 
+class PlanChanged(Conflict):
+    code = "plan.changed"
+
+
 class ReasonRequired(InvalidInput):
     code = "plan.reason_required"
 
@@ -54,6 +58,7 @@ async def decide(
     cycle_id: uuid.UUID,
     decision: Literal["approved", "returned"],
     reason: str,
+    read: dict[uuid.UUID, int],
 ) -> DecisionOut:
     cycle = await cycles.get(db, principal=principal, cycle_id=cycle_id)
     if phases.position(cycle.phase) < phases.position(FIRST_PHASE):
@@ -77,6 +82,15 @@ async def decide(
     items = [w for w in items if w.values["approval"] != "approved"]
     if not items:
         raise NothingToDecide("Every item of this plan is approved already, or there is none.")
+    now = {w.id: w.version for w in items}
+    if now != read:
+        # a decision covers what the decider read: an item added, changed or approved since
+        # would otherwise be decided unseen
+        raise PlanChanged(
+            "The plan changed since it was read: read the items again and decide on them as "
+            "they are now.",
+            field="items",
+        )
     for working in items:
         batch.follow(working, {"approval": decision})
     await batch.flush()

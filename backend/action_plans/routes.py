@@ -66,10 +66,17 @@ async def decide_plan(
     data: JSONBody[DecisionIn],
 ) -> DecisionOut:
     """Approve the round's plan, or return it with a reason: the facility head (the facility's
-    provider account) or a coordinator of its area. It covers every item not approved yet;
-    who decided and when is kept. Refused before the interface meeting and once closed."""
+    provider account), a coordinator of its area or an admin. `items` names every item not
+    approved yet at the version read; if the plan changed since (an item added, edited or
+    decided), nothing is decided (409 plan.changed). Who decided and when is kept. Refused
+    before the interface meeting and once closed."""
     return await approval.decide(
-        db, principal=principal, cycle_id=cycle_id, decision=data.decision, reason=data.reason
+        db,
+        principal=principal,
+        cycle_id=cycle_id,
+        decision=data.decision,
+        reason=data.reason,
+        read={item.id: item.version for item in data.items},
     )
 
 

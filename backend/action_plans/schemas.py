@@ -58,8 +58,16 @@ class ActionItemPage(Wire):
     offset: int
 
 
+class ItemVersion(Wire):
+    id: uuid.UUID
+    version: int
+
+
 class DecisionIn(Wire):
     decision: Literal["approved", "returned"]
+    # the items the decider read, at the versions read (the item list gives both): every item
+    # not yet approved, as it is now, or the plan changed meanwhile and nothing is decided
+    items: Annotated[list[ItemVersion], msgspec.Meta(min_length=1, max_length=500)]
     # why a plan is returned (required then); optional with an approval
     reason: Reason = ""
 

@@ -157,6 +157,12 @@ def _check_item(ctx: Context, data: ActionItemCreate, values: dict[str, Any]) ->
 def _check_item_update(ctx: Context, working: Working, values: dict[str, Any]) -> None:
     if working.values.get("approval") != "approved":
         return
+    if "status" in values and values["status"] != working.values.get("status"):
+        raise ApprovedItem(
+            "the plan is approved: its items move by progress reports (action_update), dated "
+            "and kept, not by editing their status",
+            "data.status",
+        )
     for name in COMMITTED:
         if name in values and values[name] != working.values.get(name):
             raise ApprovedItem(
@@ -164,6 +170,14 @@ def _check_item_update(ctx: Context, working: Working, values: dict[str, Any]) -
                 "only through a revision (POST /action-plans/v1/items/{id}/revisions)",
                 f"data.{name}",
             )
+
+
+def _check_item_delete(ctx: Context, working: Working) -> None:
+    if working.values.get("approval") == "approved":
+        raise ApprovedItem(
+            "the plan is approved: an item is dropped by a progress report saying so, not deleted",
+            "op",
+        )
 
 
 ACTION_ITEM = SyncedEntity(
@@ -195,6 +209,7 @@ ACTION_ITEM = SyncedEntity(
     references={"meeting_id": MEETING.name},
     check_create=_check_item,
     check_update=_check_item_update,
+    check_delete=_check_item_delete,
 )
 
 

@@ -7,8 +7,8 @@ each a share between 0 and 1 with its base `n`:
 - on_time: of the action items due by the period's end (or today, if earlier) and not dropped,
   the share done by their due date (the first report saying done, else the day the item was
   marked done);
-- money: of the approved items with a cost, the money spent against the money committed
-  (capped at 1);
+- money: of the approved items with a cost, the money spent (each item's up to its cost)
+  against the money committed;
 - gap_closed: of the (round, indicator) pairs read in a round and in the facility's previous
   round by both the community and the provider, the share whose community-provider gap
   narrowed (on the 0-100 scale);
@@ -181,7 +181,8 @@ async def _commitments(
             money = unit["money"]
             money.n += 1
             money.base += row.cost_mnt
-            money.hits += int(row.spent)
+            # an item counts up to its cost: one over-reported item does not cover the others
+            money.hits += min(int(row.spent), row.cost_mnt)
 
 
 async def _gaps(

@@ -1,5 +1,5 @@
-"""The demo's action plans: agreed at the interface meeting, budgeted, approved by the facility
-head, each item linked to the indicator it should move, with progress and money spent."""
+"""The demo's action plans: agreed at the interface meeting, budgeted, approved by the area's
+coordinator, each item linked to the indicator it should move, with progress and money spent."""
 
 from __future__ import annotations
 
@@ -152,13 +152,13 @@ async def seed_plan(
             role=Role.FACILITATOR,
         )
         items.append(item_id)
-    # the facility head approves the plan the day after the meeting
+    # the area's coordinator approves the plan after the meeting
     for item_id in items:
         desk.follow(desk.made[(ACTION_ITEM.name, item_id)], {"approval": "approved"})
     await write_followed(db, desk)
     db.add(
         PlanDecision(
-            cycle_id=desk.cycle_id, decision="approved", items=items, decided_by=people["provider"]
+            cycle_id=desk.cycle_id, decision="approved", items=items, decided_by=people["coordinator"]
         )
     )
     for n, (item_id, planned) in enumerate(zip(items, PLANS[document.family], strict=True)):

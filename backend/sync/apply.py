@@ -283,6 +283,8 @@ class Batch(Workset):
         # a person settling is bound by the rules a push is: who may change the record, in which
         # phase, and what values it may hold
         kind.check_change(self, working)
+        if delete and not working.deleted:
+            kind.check_delete(self, working)
         if changes:
             self._check_limits(kind, changes)
             kind.check_update(self, working, changes)
@@ -384,6 +386,7 @@ class Batch(Workset):
             return MutationResult(
                 mutation_id=m.mutation_id, id=m.id, status="deleted", version=working.version
             )
+        kind.check_delete(self, working)
         if m.base_version is None:
             raise BaseVersionRequired("a delete needs base_version", "base_version")
         if m.base_version > working.version or m.base_version < 1:

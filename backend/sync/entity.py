@@ -170,6 +170,8 @@ class SyncedEntity:
     check_change: Callable[[Context, Working], None] = _anyone_in_scope
     # checks the values an update is about to write (after any merge)
     check_update: Callable[[Context, Working, dict[str, Any]], None] = _any_values
+    # checks that a live record may be deleted (a push's delete, a settled stale delete)
+    check_delete: Callable[[Context, Working], None] = _anyone_in_scope
     # what a new record changes in the records it refers to (through Context.follow)
     after_create: Callable[[Context, Working], None] | None = None
     # pulled records (wire data) changed in place into what this reader may read of them

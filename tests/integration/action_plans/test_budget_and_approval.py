@@ -27,6 +27,11 @@ async def _items(client: AsyncClient, tablet: Tablet, **params: Any) -> list[dic
     return items
 
 
+def _read(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items a decider read, at the versions read."""
+    return [{"id": i["id"], "version": i["version"]} for i in items if i["approval"] != "approved"]
+
+
 async def _planned(client: AsyncClient, field: Programme, *items: uuid.UUID) -> Tablet:
     team = await Tablet(client, await field.user(Role.FACILITATOR)).sign_in()
     await team.push(
@@ -107,7 +112,7 @@ async def test_approval_by_role_and_what_it_locks(
     ).sign_in()
     viewer = await Tablet(committed_client, await field.user(Role.VIEWER)).sign_in()
 
-    approve = {"decision": "approved"}
+    approve = {"decision": "approved", "items": _read(await _items(committed_client, team))}
     # nobody decides on a plan before the interface meeting
     early = await committed_client.post(decisions, json=approve, headers=head.headers)
     assert (early.status_code, early.json()["code"]) == (409, "plan.not_agreed")
@@ -117,18 +122,40 @@ async def test_approval_by_role_and_what_it_locks(
         refused = await committed_client.post(decisions, json=approve, headers=outsider.headers)
         assert refused.status_code == status, outsider
     unexplained = await committed_client.post(
-        decisions, json={"decision": "returned"}, headers=coordinator.headers
+        decisions,
+        json={"decision": "returned", "items": approve["items"]},
+        headers=coordinator.headers,
     )
     assert (unexplained.status_code, unexplained.json()["code"]) == (400, "plan.reason_required")
 
     returned = await committed_client.post(
         decisions,
-        json={"decision": "returned", "reason": "No cost for the books"},
+        json={"decision": "returned", "reason": "No cost for the books", "items": approve["items"]},
         headers=coordinator.headers,
     )
     assert returned.status_code == 201, returned.text
     assert {i["approval"] for i in await _items(committed_client, team)} == {"returned"}
 
+    # the head read the plan; a tablet then raised a cost: the head's decision covers what it
+    # read, so nothing is approved unseen
+    read = _read(await _items(committed_client, team))
+    [books_read] = [i for i in read if i["id"] == str(books)]
+    await team.push(
+        team.mutation(
+            "action_item",
+            "update",
+            books,
+            {"cost_mnt": 9_000_000},
+            base_version=books_read["version"],
+        )
+    )
+    unseen = await committed_client.post(
+        decisions, json={"decision": "approved", "items": read}, headers=head.headers
+    )
+    assert (unseen.status_code, unseen.json()["code"]) == (409, "plan.changed")
+    assert {i["approval"] for i in await _items(committed_client, team)} == {"returned"}
+
+    approve = {"decision": "approved", "items": _read(await _items(committed_client, team))}
     approved = await committed_client.post(decisions, json=approve, headers=head.headers)
     assert approved.status_code == 201, approved.text
     assert sorted(approved.json()["items"]) == sorted([str(repairs), str(books)])
@@ -165,6 +192,21 @@ async def test_approval_by_role_and_what_it_locks(
         ("rejected", "action_item.approved"),
         ("applied", None),
     ]
+    # nor deletes it, nor marks it done without a dated report
+    [item] = [i for i in await _items(committed_client, team) if i["id"] == str(repairs)]
+    version = item["version"]
+    answer = await team.push(
+        team.mutation("action_item", "update", repairs, {"status": "done"}, base_version=version),
+        team.mutation("action_item", "delete", repairs, base_version=version),
+    )
+    codes = [(r["status"], (r.get("error") or {}).get("code")) for r in answer["results"]]
+    assert codes == [("rejected", "action_item.approved"), ("rejected", "action_item.approved")]
+    answer = await team.push(
+        team.mutation("action_update", "create", uuid.uuid4(), _report(repairs, "dropped", 0))
+    )
+    assert answer["results"][0]["status"] == "applied"
+    [item] = [i for i in await _items(committed_client, team) if i["id"] == str(repairs)]
+    assert item["status"] == "dropped"
 
     # a revision does, with its reason, before and after kept
     revision = await committed_client.post(
