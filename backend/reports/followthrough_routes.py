@@ -30,28 +30,37 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2100, 1, 1)
 
 @get("/reports/v1/cycles/{cycle_id:uuid}/outcomes", opt=SIGNED_IN, tags=["reports"])
 async def round_outcomes(
-    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+    db: DbSession, state: State, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
 ) -> RoundOutcomesOut:
     """Did it work? Each action item of the round read against the facility's next round:
     the change of the community score and of the community-provider gap on its indicators,
     and its class (done or not, improved or not)."""
-    return await judged.round_outcomes(db, principal=principal, cycle_id=cycle_id)
+    return await judged.round_outcomes(
+        db, principal=principal, cycle_id=cycle_id, timezone=state.settings.timezone
+    )
 
 
 @get("/reports/v1/outcomes", opt=SIGNED_IN, tags=["reports"])
 async def outcomes(
     db: DbSession,
+    state: State,
     principal: CurrentPrincipal,
     area: FromQuery[str],
     by: FromQuery[Literal["funding_source", "level", "family", "aimag", "soum"]] = "funding_source",
     since: FromQuery[date] = EARLIEST,
     until: FromQuery[date] = LATEST,
 ) -> OutcomesOut:
-    """Did it work, rolled up: the action items of an area's rounds opened in [since, until)
+    """Did it work, rolled up: the action items of an area's rounds held in [since, until)
     counted by class, and the money committed and spent, by funding source, level, template
     family, aimag or soum."""
     return await judged.outcomes(
-        db, principal=principal, area=area, by=by, since=since, until=until
+        db,
+        principal=principal,
+        area=area,
+        by=by,
+        since=since,
+        until=until,
+        timezone=state.settings.timezone,
     )
 
 
@@ -87,7 +96,8 @@ async def responsiveness_index(
     until: FromQuery[date] = LATEST,
 ) -> IndexOut:
     """The responsiveness index (formula version 1, README) per soum, aimag or the nation, for
-    the rounds opened in [since, until): each component with its base, suppressed under 5."""
+    the rounds held in [since, until) (as roll-ups count them): each component with its base,
+    suppressed under 5."""
     return await _index(db, state, principal, area, by, since, until)
 
 
@@ -115,6 +125,7 @@ async def responsiveness_index_xlsx(
 @get("/reports/v1/facilities/{facility_id:uuid}/trend", opt=SIGNED_IN, tags=["reports"])
 async def facility_trend(
     db: DbSession,
+    state: State,
     principal: CurrentPrincipal,
     facility_id: FromPath[uuid.UUID],
     template: FromQuery[str],
@@ -122,17 +133,27 @@ async def facility_trend(
     """Every round of one template at a facility, in order: each indicator's community and
     provider means, on their scale and on 0-100, and the gap."""
     return await trends.facility_trend(
-        db, principal=principal, facility_id=facility_id, template=template
+        db,
+        principal=principal,
+        facility_id=facility_id,
+        template=template,
+        timezone=state.settings.timezone,
     )
 
 
 @get("/reports/v1/trend", opt=SIGNED_IN, tags=["reports"])
 async def area_trend(
-    db: DbSession, principal: CurrentPrincipal, area: FromQuery[str], template: FromQuery[str]
+    db: DbSession,
+    state: State,
+    principal: CurrentPrincipal,
+    area: FromQuery[str],
+    template: FromQuery[str],
 ) -> TrendOut:
     """An area's rounds of one template grouped by their label, in the order first opened;
     every facility weighs the same."""
-    return await trends.area_trend(db, principal=principal, area=area, template=template)
+    return await trends.area_trend(
+        db, principal=principal, area=area, template=template, timezone=state.settings.timezone
+    )
 
 
 @get("/reports/v1/rollup.html", opt=SIGNED_IN, tags=["reports"], media_type=MediaType.HTML)
@@ -143,16 +164,20 @@ async def rollup_page(
     area: FromQuery[str],
     template: FromQuery[str],
     by: FromQuery[Literal["soum", "aimag", "nation"]] = "aimag",
+    since: FromQuery[date] = EARLIEST,
+    until: FromQuery[date] = LATEST,
     lang: FromQuery[Literal["mn", "en"]] = "mn",
 ) -> str:
-    """An area's page: the responsiveness index per unit and one template's roll-up, under
-    the same privacy rules as the JSON."""
+    """An area's page: the responsiveness index per unit and one template's roll-up, for the
+    rounds held in [since, until), under the same privacy rules as the JSON."""
     return await rollup_page_.render(
         db,
         principal=principal,
         area=area,
         template=template,
         by=by,
+        since=since,
+        until=until,
         language=lang,
         today=state.settings.today(),
         timezone=state.settings.timezone,

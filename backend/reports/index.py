@@ -1,5 +1,6 @@
 """The responsiveness index: how well an area's facilities and governments answer what
-communities raise, per soum, aimag or the nation, for the rounds opened in a period.
+communities raise, per soum, aimag or the nation, for the rounds held in a period (as
+roll-ups count them: the date of the first community session).
 
 Formula version 1 (README, "Responsiveness index", has a worked example). Four components,
 each a share between 0 and 1 with its base `n`:
@@ -93,8 +94,8 @@ async def responsiveness(
 ) -> IndexOut:
     if by not in LEVELS:
         raise InvalidInput(f"by is one of {', '.join(LEVELS)}", field="by")
-    inside = facts.visible_rounds(principal, facts.in_area(area)).subquery()
-    query: Any = select(inside).where(inside.c.opened_at >= since, inside.c.opened_at < until)
+    inside = facts.visible_rounds(principal, facts.in_area(area), timezone=timezone).subquery()
+    query: Any = select(inside).where(inside.c.held_on >= since, inside.c.held_on < until)
     rounds = await facts.load_rounds(db, query)
     unit_of = {r.id: _unit_of(r, LEVELS[by]) for r in rounds.values()}
     # every unit with a round has a row

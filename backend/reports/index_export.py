@@ -33,7 +33,7 @@ def index_xlsx(out: IndexOut) -> bytes:
     sheet.append([])
     sheet.append(
         [
-            f"Formula version {out.version}; rounds opened {out.since} to {out.until}; "
+            f"Formula version {out.version}; rounds held {out.since} to {out.until}; "
             "a component with a base under 5 is not shown; the index needs three components."
         ]
     )

@@ -160,10 +160,12 @@ async def judge(
 
 
 async def round_outcomes(
-    db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID
+    db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID, timezone: str
 ) -> RoundOutcomesOut:
     cycle = await cycles.get(db, principal=principal, cycle_id=cycle_id)
-    at_facility = facts.visible_rounds(principal, facts.at_facility(cycle.facility_id))
+    at_facility = facts.visible_rounds(
+        principal, facts.at_facility(cycle.facility_id), timezone=timezone
+    )
     rounds = await facts.load_rounds(db, at_facility)
     judged = await judge(db, principal, {cycle_id: rounds[cycle_id]})
     return RoundOutcomesOut(cycle_id=cycle_id, items=[outcome for outcome, _ in judged])
@@ -186,13 +188,15 @@ async def outcomes(
     by: str,
     since: date,
     until: date,
+    timezone: str,
 ) -> OutcomesOut:
-    """Judged items of the area's rounds opened in [since, until), counted by funding source,
-    level, template family, aimag or soum, with the money committed and spent."""
+    """Judged items of the area's rounds held in [since, until) (as roll-ups count them),
+    counted by funding source, level, template family, aimag or soum, with the money
+    committed and spent."""
     if by not in GROUPINGS:
         raise InvalidInput(f"by is one of {', '.join(GROUPINGS)}", field="by")
-    inside = facts.visible_rounds(principal, facts.in_area(area)).subquery()
-    query: Any = select(inside).where(inside.c.opened_at >= since, inside.c.opened_at < until)
+    inside = facts.visible_rounds(principal, facts.in_area(area), timezone=timezone).subquery()
+    query: Any = select(inside).where(inside.c.held_on >= since, inside.c.held_on < until)
     rounds = await facts.load_rounds(db, query)
     key = _grouping(by)
     rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -85,11 +85,12 @@ async def render(
     area: str,
     template: str,
     by: str,
+    since: date,
+    until: date,
     language: str,
     today: date,
     timezone: str,
 ) -> str:
-    since, until = date(2000, 1, 1), date(2100, 1, 1)
     rollup = await rollups.rollup(
         db,
         principal=principal,
@@ -99,6 +100,7 @@ async def render(
         since=since,
         until=until,
         today=today,
+        timezone=timezone,
     )
     index = await indexes.responsiveness(
         db,

@@ -10,10 +10,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Date, Select, cast, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
@@ -21,9 +21,8 @@ from backend.auth import access
 from backend.auth.policy import Principal
 from backend.cycles.models import Cycle, CycleIndicator
 from backend.facilities.models import Facility
-from backend.reports.aggregate import on_100
-from backend.reports.queries import scored_answers
-from backend.submissions.models import Submission
+from backend.reports import rollup_queries
+from backend.reports.rollup_queries import first_session
 from backend.templates import service as templates
 from backend.templates.document import Scale, template_scale
 from backend.templates.models import Template, TemplateVersion
@@ -37,6 +36,9 @@ class Round:
     family: str
     label: str
     opened_at: datetime
+    # the programme's date of its first community session the caller may count, else of its
+    # opening (rollup_queries.rollup_rounds)
+    held_on: date
     lineage: tuple[str, ...]
     # the facility's previous and next rounds of the same template that the caller may see
     previous_id: uuid.UUID | None
@@ -54,7 +56,16 @@ class Measure:
     tag: str | None
 
     def on_100(self, value: float | None) -> float | None:
-        return on_100(value, self.kind, self.low, self.high)
+        """On the common 0-100 scale, unrounded (figures are rounded once, where shown)."""
+        if value is None:
+            return None
+        if self.kind == "yes_no":
+            return value * 100
+        if self.kind == "scale" and self.low is not None and self.high is not None:
+            return (
+                (value - self.low) / (self.high - self.low) * 100 if self.high > self.low else None
+            )
+        return None
 
     def toward_better(self, change: float) -> float:
         """A change read so that positive is better."""
@@ -67,11 +78,13 @@ class Means:
     provider: float | None
 
 
-def visible_rounds(principal: Principal, *where: Any) -> Select[Any]:
-    """Rounds the caller may see, each with its facility's previous and next round of the same
-    template (by opening) among those the caller may see."""
+def visible_rounds(principal: Principal, *where: Any, timezone: str) -> Select[Any]:
+    """Rounds the caller may see, each with the date it was held (as roll-ups count it) and
+    its facility's previous and next round of the same template (by opening) among those the
+    caller may see."""
     partition = (Cycle.facility_id, Template.key)
     order = (Cycle.opened_at, Cycle.id)
+    first = first_session(principal)
     query: Select[Any] = (
         select(
             Cycle.id,
@@ -79,6 +92,9 @@ def visible_rounds(principal: Principal, *where: Any) -> Select[Any]:
             Template.key.label("template"),
             Cycle.label,
             Cycle.opened_at,
+            cast(func.timezone(timezone, func.coalesce(first.c.at, Cycle.opened_at)), Date).label(
+                "held_on"
+            ),
             Cycle.template_version_id,
             Area.lineage,
             func.lag(Cycle.id).over(partition_by=partition, order_by=order).label("previous_id"),
@@ -88,6 +104,7 @@ def visible_rounds(principal: Principal, *where: Any) -> Select[Any]:
         .join(Area, Area.code == Facility.area_code)
         .join(TemplateVersion, TemplateVersion.id == Cycle.template_version_id)
         .join(Template, Template.id == TemplateVersion.template_id)
+        .outerjoin(first, true())
         .where(access.round_visible(principal), *where)
     )
     return query
@@ -112,6 +129,7 @@ async def load_rounds(db: AsyncSession, query: Select[Any]) -> dict[uuid.UUID, R
             family=families[row.template_version_id],
             label=row.label,
             opened_at=row.opened_at,
+            held_on=row.held_on,
             lineage=tuple(row.lineage),
             previous_id=row.previous_id,
             next_id=row.next_id,
@@ -186,25 +204,16 @@ async def round_means(
     db: AsyncSession, principal: Principal, cycle_ids: Iterable[uuid.UUID]
 ) -> dict[tuple[uuid.UUID, str], Means]:
     """Per (round, indicator): the community mean over its sessions and the provider's mean,
-    from what the caller may count."""
-    ids = list(set(cycle_ids))
+    from what the caller may count (the per-round statistics, `rollup_queries.round_means`)."""
+    ids = sorted(set(cycle_ids))
     if not ids:
         return {}
-    s = scored_answers(principal, Submission.cycle_id.in_(ids), unit=Submission.cycle_id)
-    rows = await db.execute(
-        select(
-            s.c.unit,
-            s.c.indicator,
-            func.avg(s.c.score).filter(s.c.respondent == "community").label("community"),
-            func.avg(s.c.score).filter(s.c.respondent == "provider").label("provider"),
-        ).group_by(s.c.unit, s.c.indicator)
-    )
     return {
-        (row.unit, row.indicator): Means(
+        (row.cycle_id, row.indicator): Means(
             None if row.community is None else float(row.community),
             None if row.provider is None else float(row.provider),
         )
-        for row in rows
+        for row in await rollup_queries.round_means(db, principal, ids)
     }
 
 

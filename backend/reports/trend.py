@@ -26,11 +26,21 @@ UNITS = {"scale": "scale", "yes_no": "share", "count": "count", "number": "numbe
 
 
 def _mean(values: list[float]) -> float | None:
-    return round(statistics.fmean(values), 2) if values else None
+    """Unrounded: every figure is rounded once, where it is shown."""
+    return statistics.fmean(values) if values else None
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 async def facility_trend(
-    db: AsyncSession, *, principal: Principal, facility_id: uuid.UUID, template: str
+    db: AsyncSession,
+    *,
+    principal: Principal,
+    facility_id: uuid.UUID,
+    template: str,
+    timezone: str,
 ) -> TrendOut:
     visible = await db.scalar(
         select(Facility.id).where(
@@ -40,7 +50,7 @@ async def facility_trend(
     if visible is None:
         raise NotFound("No such facility.")
     query = facts.visible_rounds(
-        principal, facts.at_facility(facility_id), Template.key == template
+        principal, facts.at_facility(facility_id), Template.key == template, timezone=timezone
     )
     rounds = await facts.load_rounds(db, query)
     ordered = sorted(rounds.values(), key=lambda r: (r.opened_at, r.id))
@@ -50,9 +60,11 @@ async def facility_trend(
 
 
 async def area_trend(
-    db: AsyncSession, *, principal: Principal, area: str, template: str
+    db: AsyncSession, *, principal: Principal, area: str, template: str, timezone: str
 ) -> TrendOut:
-    query = facts.visible_rounds(principal, facts.in_area(area), Template.key == template)
+    query = facts.visible_rounds(
+        principal, facts.in_area(area), Template.key == template, timezone=timezone
+    )
     rounds = await facts.load_rounds(db, query)
     by_label: dict[str, list[facts.Round]] = defaultdict(list)
     for r in sorted(rounds.values(), key=lambda r: (r.opened_at, r.id)):
@@ -96,10 +108,10 @@ async def _trend(
                     round=period,
                     cycle_id=members[0].id if len(members) == 1 else None,
                     facilities=len(community),
-                    community=c,
-                    provider=p,
-                    community_100=c100,
-                    provider_100=p100,
+                    community=_round(c, 2),
+                    provider=_round(p, 2),
+                    community_100=_round(c100, 1),
+                    provider_100=_round(p100, 1),
                     gap=None if c is None or p is None else round(c - p, 2),
                 )
             )

@@ -79,6 +79,8 @@ async def scored(
     people: int = 12,
 ) -> None:
     async with site.database.sessionmaker() as db, db.begin():
+        # the session is held the day its round opened
+        opened = await db.scalar(select(Cycle.opened_at).where(Cycle.id == cycle_id))
         db.add(
             Submission(
                 id=uuid.uuid4(),
@@ -89,7 +91,7 @@ async def scored(
                 if respondent != "community"
                 else {"type": group, "participants": {"female": people}},
                 answers={key: {"value": value} for key, value in scores.items()},
-                collected_at=datetime.now(UTC),
+                collected_at=opened,
                 content_hash=uuid.uuid4().hex,
                 facility_id=site.facility_id,
                 created_by=site.author.id,

@@ -32,6 +32,8 @@ async def test_every_round_in_order(
         await ft.scored(busy, cycle, {"consulted_on_plan": 4}, respondent="provider")
     other = await ft.round_at(quiet, date(2026, 10, 2), label="2026 autumn")
     await ft.scored(quiet, other, {"consulted_on_plan": 1})
+    for score in (2, 2, 3):
+        await ft.scored(quiet, other, {"teacher_attendance": score}, group=f"group_{score}")
 
     coordinator = await Tablet(committed_client, busy.author).sign_in()
     answer = await committed_client.get(
@@ -57,6 +59,9 @@ async def test_every_round_in_order(
     last = line["points"][-1]
     # each school weighs the same: (5 + 1) / 2, not (5 + 5 + 1) / 3
     assert (last["round"], last["facilities"], last["community"]) == ("2026 autumn", 2, 3.0)
+    # 0-100 from the unrounded mean 7/3 (33.3), not from the 2.33 shown (33.2)
+    [line] = [i for i in area.json()["indicators"] if i["key"] == "teacher_attendance"]
+    assert (line["points"][-1]["community"], line["points"][-1]["community_100"]) == (2.33, 33.3)
 
     stranger = await Tablet(
         committed_client, await _coordinator_elsewhere(committed_database)
