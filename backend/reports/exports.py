@@ -101,7 +101,10 @@ INPUT_HEADERS = (
     "Дутагдлын хувь / Shortfall share",
 )
 ALL = "бүгд / all"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# what a spreadsheet may read as the start of a formula, also in full width (＝ ＋ － ＠),
+# and after the spaces and line breaks it skips
+FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "|")
+SKIPPED = " \t\r\n\u3000"
 
 
 def rows(card: ScorecardOut) -> list[list[Any]]:
@@ -311,6 +314,8 @@ def _append(sheet: Worksheet, row: list[Any]) -> None:
 def _as_text(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and (
+        value.startswith(("\t", "\r")) or value.lstrip(SKIPPED).startswith(FORMULA_START)
+    ):
         return "'" + value
     return value
