@@ -16,7 +16,7 @@ pytestmark = pytest.mark.asyncio
 @pytest.mark.slow
 async def test_a_short_season_converges(committed_database_url: str, tmp_path: Path) -> None:
     with serving(committed_database_url, tmp_path) as served:
-        summary = await Season(served.base_url, devices=8, days=5, seed=7).run(lambda: None)
+        summary = await Season(served.base_url, devices=8, days=5, seed=4).run(lambda: None)
 
     assert summary.problems == [], report(summary)
     assert summary.submissions_acknowledged > 0
