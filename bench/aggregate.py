@@ -7,7 +7,9 @@
 national roll-up by aimag (REPEATS requests) and a facility's scorecard (p50/p95 of up to 100
 requests). Beside each, in the same run, the raw SQL baseline: the same figures as one query
 over the answers' JSON (what the roll-up read before the per-cycle statistics), and the
-roll-up as one raw query over the statistics table.
+roll-up as one raw query over the statistics table. Each round also has an approved action
+plan of three budgeted items with a progress report each (7,500 items), and the national
+responsiveness index by aimag is timed beside its commitments as one raw query.
 """
 
 from __future__ import annotations
@@ -205,10 +207,107 @@ async def load(
                 batch = []
         if batch:
             await harness.copy_submissions(connection, batch)
+        await _plans(connection, programme, cycle_ids, facility_rows, rng)
         await connection.execute("VACUUM ANALYZE")
         return cycle_ids
     finally:
         await connection.close()
+
+
+async def _plans(
+    connection: asyncpg.Connection,
+    programme: dict[str, Any],
+    cycle_ids: list[uuid.UUID],
+    facility_rows: list[tuple[Any, ...]],
+    rng: random.Random,
+) -> None:
+    """Three approved, budgeted action items per round, each with one progress report."""
+    now = datetime.now(UTC)
+    items, reports = [], []
+    for cycle_id, facility in zip(cycle_ids, facility_rows, strict=True):
+        for n in range(3):
+            item_id = uuid.uuid4()
+            status = ("done", "in_progress", "not_started")[n]
+            items.append(
+                (
+                    item_id,
+                    cycle_id,
+                    ["i0"],
+                    "An issue",
+                    "An action",
+                    status,
+                    (now - timedelta(days=10 - 10 * n)).date(),
+                    rng.choice((150_000, 400_000, 1_200_000)),
+                    "soum_ldf",
+                    "soum",
+                    "approved",
+                    facility[0],
+                    programme["user_id"],
+                )
+            )
+            reports.append(
+                (
+                    uuid.uuid4(),
+                    item_id,
+                    status if status != "not_started" else "blocked",
+                    (now - timedelta(days=12)).date(),
+                    rng.choice((0, 50_000, 100_000)),
+                    facility[0],
+                    programme["user_id"],
+                )
+            )
+    await connection.copy_records_to_table(
+        "action_item",
+        records=items,
+        columns=[
+            "id",
+            "cycle_id",
+            "indicator_keys",
+            "issue",
+            "action",
+            "status",
+            "due_on",
+            "cost_mnt",
+            "funding_source",
+            "level",
+            "approval",
+            "facility_id",
+            "created_by",
+        ],
+    )
+    await connection.copy_records_to_table(
+        "action_update",
+        records=reports,
+        columns=[
+            "id",
+            "action_item_id",
+            "status",
+            "reported_on",
+            "spent_mnt",
+            "facility_id",
+            "created_by",
+        ],
+    )
+
+
+# The index's commitments (done on time, money delivered) per aimag, as one raw query.
+RAW_INDEX_COMMITMENTS = """
+SELECT a.lineage[2] AS unit,
+       count(*) FILTER (WHERE i.status <> 'dropped' AND i.due_on IS NOT NULL) AS due,
+       count(*) FILTER (WHERE i.status = 'done' AND d.done_on <= i.due_on) AS on_time,
+       sum(least(coalesce(s.spent, 0), i.cost_mnt)) FILTER (WHERE i.approval = 'approved')
+         AS delivered,
+       sum(i.cost_mnt) FILTER (WHERE i.approval = 'approved') AS committed
+FROM action_item i
+JOIN facility f ON f.id = i.facility_id
+JOIN area a ON a.code = f.area_code
+LEFT JOIN (SELECT action_item_id, min(reported_on) AS done_on FROM action_update
+           WHERE status = 'done' GROUP BY action_item_id) d ON d.action_item_id = i.id
+LEFT JOIN (SELECT action_item_id, sum(spent_mnt) AS spent FROM action_update
+           GROUP BY action_item_id) s ON s.action_item_id = i.id
+WHERE i.deleted_at IS NULL
+GROUP BY 1
+"""
 
 
 async def _timed(run: Callable[[], Awaitable[Any]], times: int) -> tuple[list[float], Any]:
@@ -233,7 +332,9 @@ async def raw_queries(url: str, cycle_ids: list[uuid.UUID], repeats: int) -> dic
         # the old way takes seconds a time: three are enough
         answers, answer_rows = await _timed(lambda: connection.fetch(RAW_ROLLUP), min(3, repeats))
         stats, stats_rows = await _timed(lambda: connection.fetch(RAW_STATISTICS_ROLLUP), repeats)
+        index, _ = await _timed(lambda: connection.fetch(RAW_INDEX_COMMITMENTS), repeats)
         return {
+            "index_commitments": index,
             "scorecard": per_cycle,
             "rollup_answers": answers,
             "rollup_statistics": stats,
@@ -304,6 +405,18 @@ def _rollups(client: httpx.Client, repeats: int) -> tuple[list[float], httpx.Res
     return timings, response
 
 
+def _indexes(client: httpx.Client, repeats: int) -> tuple[list[float], httpx.Response]:
+    params = {"area": "MN", "by": "aimag"}
+    client.get("/reports/v1/index", params=params).raise_for_status()
+    timings = []
+    for _ in range(repeats):
+        begun = time.perf_counter()
+        response = client.get("/reports/v1/index", params=params)
+        response.raise_for_status()
+        timings.append(time.perf_counter() - begun)
+    return timings, response
+
+
 def main(facilities: int, per_facility: int, repeats: int) -> None:
     with harness.fresh_database() as url:
         programme = harness.programme(url)
@@ -323,6 +436,7 @@ def main(facilities: int, per_facility: int, repeats: int) -> None:
                     client.get(f"/reports/v1/cycles/{cycle_id}/scorecard").raise_for_status()
                     cards.append(time.perf_counter() - begun)
                 rollups, national = _rollups(client, repeats)
+                indexes, index = _indexes(client, repeats)
             viewer = _viewer_headers(base)
             with httpx.Client(base_url=base, headers=viewer, timeout=120) as client:
                 outsider, _ = _rollups(client, repeats)
@@ -351,6 +465,15 @@ def main(facilities: int, per_facility: int, repeats: int) -> None:
     print(
         f"  its statistics as one raw SQL query over the answers: {_ms(raw['scorecard'])}; "
         f"HTTP/raw at p50 = {statistics.median(cards) / statistics.median(raw['scorecard']):.1f}x"
+    )
+    print(
+        f"national responsiveness index by aimag over HTTP ({repeats} requests): "
+        f"{_ms(indexes)}, {len(index.json()['rows'])} rows (target 200 ms)"
+    )
+    print(
+        f"  its commitments (on time, money) as one raw SQL query: "
+        f"{_ms(raw['index_commitments'])}; HTTP/raw at p50 = "
+        f"{statistics.median(indexes) / statistics.median(raw['index_commitments']):.1f}x"
     )
 
 
