@@ -139,15 +139,18 @@ async def _commitments(
 ) -> None:
     if not rounds:
         return
+    of_rounds = ActionUpdate.action_item_id.in_(
+        select(ActionItem.id).where(facts.among(ActionItem.cycle_id, rounds))
+    )
     done_on = (
         select(ActionUpdate.action_item_id, func.min(ActionUpdate.reported_on).label("done_on"))
-        .where(ActionUpdate.status == "done", ActionUpdate.deleted_at.is_(None))
+        .where(ActionUpdate.status == "done", ActionUpdate.deleted_at.is_(None), of_rounds)
         .group_by(ActionUpdate.action_item_id)
         .subquery()
     )
     spent = (
         select(ActionUpdate.action_item_id, func.sum(ActionUpdate.spent_mnt).label("spent"))
-        .where(ActionUpdate.deleted_at.is_(None))
+        .where(ActionUpdate.deleted_at.is_(None), of_rounds)
         .group_by(ActionUpdate.action_item_id)
         .subquery()
     )
@@ -165,7 +168,7 @@ async def _commitments(
         .outerjoin(done_on, done_on.c.action_item_id == ActionItem.id)
         .outerjoin(spent, spent.c.action_item_id == ActionItem.id)
         .where(
-            ActionItem.cycle_id.in_(list(rounds)),
+            facts.among(ActionItem.cycle_id, rounds),
             ActionItem.deleted_at.is_(None),
             access.action_item_visible(principal),
         )
@@ -232,26 +235,32 @@ async def _participation(
 ) -> None:
     if not rounds:
         return
-    planned = await db.execute(
-        select(Cycle.id, Cycle.planned_groups, Cycle.phase).where(Cycle.id.in_(list(rounds)))
-    )
+    wanted: dict[uuid.UUID, set[str]] = {}
+    for cycle_id, groups, phase in await db.execute(
+        select(Cycle.id, Cycle.planned_groups, Cycle.phase).where(facts.among(Cycle.id, rounds))
+    ):
+        if phases.position(phase) <= phases.position(HEARD_BY):
+            continue  # its groups may still be heard
+        planned = {g.get("type") for g in groups or []} & set(PRIORITY_GROUPS)
+        if planned:
+            wanted[cycle_id] = planned
+    if not wanted:
+        return
     heard = {
         (row.cycle_id, row.group_type)
         for row in await db.execute(
             select(Submission.cycle_id, Submission.group["type"].astext.label("group_type"))
             .where(
-                Submission.cycle_id.in_(list(rounds)),
+                facts.among(Submission.cycle_id, wanted),
                 Submission.respondent == "community",
                 Submission.deleted_at.is_(None),
                 Submission.participants >= MIN_GROUP_SIZE,
+                Submission.group["type"].astext.in_(PRIORITY_GROUPS),
             )
             .distinct()
         )
     }
-    for cycle_id, groups, phase in planned:
-        if phases.position(phase) <= phases.position(HEARD_BY):
-            continue  # its groups may still be heard
-        wanted = {g.get("type") for g in groups or []} & set(PRIORITY_GROUPS)
+    for cycle_id, planned in wanted.items():
         tally = units[unit_of[cycle_id]].components["participation"]
-        tally.n += len(wanted)
-        tally.hits += sum(1 for group in wanted if (cycle_id, group) in heard)
+        tally.n += len(planned)
+        tally.hits += sum(1 for group in planned if (cycle_id, group) in heard)

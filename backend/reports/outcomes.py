@@ -128,7 +128,7 @@ async def judge(
         await db.scalars(
             select(ActionItem)
             .where(
-                ActionItem.cycle_id.in_(list(rounds)),
+                facts.among(ActionItem.cycle_id, rounds),
                 ActionItem.deleted_at.is_(None),
                 access.action_item_visible(principal),
             )
@@ -140,7 +140,7 @@ async def judge(
             await db.execute(
                 select(ActionUpdate.action_item_id, func.sum(ActionUpdate.spent_mnt))
                 .where(
-                    ActionUpdate.action_item_id.in_([item.id for item in items]),
+                    facts.among(ActionUpdate.action_item_id, [item.id for item in items]),
                     ActionUpdate.deleted_at.is_(None),
                 )
                 .group_by(ActionUpdate.action_item_id)

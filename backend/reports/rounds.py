@@ -13,7 +13,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, cast, func, select, true
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Date,
+    Select,
+    Uuid,
+    any_,
+    bindparam,
+    cast,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
@@ -108,6 +120,14 @@ def visible_rounds(principal: Principal, *where: Any, timezone: str) -> Select[A
         .where(access.round_visible(principal), *where)
     )
     return query
+
+
+def among(column: Any, ids: Iterable[uuid.UUID]) -> ColumnElement[bool]:
+    """The column is one of the ids: one array parameter, however many rounds."""
+    found: ColumnElement[bool] = column == any_(
+        bindparam("ids", sorted(set(ids)), type_=ARRAY(Uuid()), unique=True)
+    )
+    return found
 
 
 def at_facility(facility_id: uuid.UUID) -> ColumnElement[bool]:

@@ -19,7 +19,7 @@ from backend.cycles.models import Cycle, CycleIndicator
 from backend.cycles.sync import as_indicator
 from backend.errors import NotFound
 from backend.facilities.models import Facility
-from backend.reports import matrix, queries
+from backend.reports import matrix, queries, rollup_queries
 from backend.reports.aggregate import Cell, IndicatorResult, on_100
 from backend.reports.schemas import (
     CellOut,
@@ -58,17 +58,20 @@ UNITS = {
 }
 
 
-async def _previous_results(
-    db: AsyncSession, principal: Principal, cycle: Cycle
-) -> dict[str, IndicatorResult]:
-    """The previous round's results as the caller may see them (none if it is hidden)."""
+async def _previous_means(db: AsyncSession, principal: Principal, cycle: Cycle) -> dict[str, float]:
+    """The previous round's community means as the caller may count them (none if the round
+    is hidden), from the per-round statistics."""
     if cycle.previous_cycle_id is None:
         return {}
     try:
         previous = await cycles.get(db, principal=principal, cycle_id=cycle.previous_cycle_id)
     except NotFound:
         return {}
-    return _results(await queries.cycle_statistics(db, principal, previous.id))
+    return {
+        row.indicator: float(row.community)
+        for row in await rollup_queries.round_means(db, principal, [previous.id])
+        if row.community is not None
+    }
 
 
 def _cell(row: Any) -> Cell:
@@ -124,11 +127,9 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
 
     # every figure below is computed from what the caller may count (access.publishable)
     results = _results(await queries.cycle_statistics(db, principal, cycle.id))
-    earlier = await _previous_results(db, principal, cycle)
+    earlier = await _previous_means(db, principal, cycle)
     for key, result in results.items():
-        before = earlier.get(key)
-        if before is not None and before.overall is not None:
-            result.previous_mean = before.overall.mean
+        result.previous_mean = earlier.get(key)
     show_reasons = access.community_text_shown(principal, cycle)
     reasons: dict[str, list[ReasonOut]] = defaultdict(list)
     if show_reasons:
