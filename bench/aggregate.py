@@ -99,6 +99,10 @@ ORDER BY indicator, respondent, group_type NULLS FIRST
 """
 
 
+# the groups each school plans, women among them (a priority group of the index)
+PLANNED = json.dumps([{"type": g} for g in ("parents", "students", "teachers", "women", "men")])
+
+
 async def load(
     url: str, programme: dict[str, Any], facilities: int, per_facility: int
 ) -> list[uuid.UUID]:
@@ -131,6 +135,7 @@ async def load(
                 now - timedelta(days=30),
                 now,
                 now,
+                PLANNED,
             )
         )
         cycle_ids.append(cycle_id)
@@ -162,6 +167,7 @@ async def load(
                 "opened_at",
                 "updated_at",
                 "published_at",
+                "planned_groups",
             ],
         )
         groups = ["parents", "students", "teachers", "women", "men"]
