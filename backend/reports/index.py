@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.action_plans.models import ActionItem, ActionUpdate
@@ -139,21 +139,8 @@ async def _commitments(
 ) -> None:
     if not rounds:
         return
-    of_rounds = ActionUpdate.action_item_id.in_(
-        select(ActionItem.id).where(facts.among(ActionItem.cycle_id, rounds))
-    )
-    done_on = (
-        select(ActionUpdate.action_item_id, func.min(ActionUpdate.reported_on).label("done_on"))
-        .where(ActionUpdate.status == "done", ActionUpdate.deleted_at.is_(None), of_rounds)
-        .group_by(ActionUpdate.action_item_id)
-        .subquery()
-    )
-    spent = (
-        select(ActionUpdate.action_item_id, func.sum(ActionUpdate.spent_mnt).label("spent"))
-        .where(ActionUpdate.deleted_at.is_(None), of_rounds)
-        .group_by(ActionUpdate.action_item_id)
-        .subquery()
-    )
+    # each item once, with its reports beside it: the first saying done, the money spent
+    u = ActionUpdate
     rows = await db.execute(
         select(
             ActionItem.cycle_id,
@@ -162,16 +149,16 @@ async def _commitments(
             ActionItem.approval,
             ActionItem.cost_mnt,
             func.date(func.timezone(timezone, ActionItem.updated_at)).label("updated_on"),
-            done_on.c.done_on,
-            func.coalesce(spent.c.spent, 0).label("spent"),
+            func.min(u.reported_on).filter(u.status == "done").label("done_on"),
+            func.coalesce(func.sum(u.spent_mnt), 0).label("spent"),
         )
-        .outerjoin(done_on, done_on.c.action_item_id == ActionItem.id)
-        .outerjoin(spent, spent.c.action_item_id == ActionItem.id)
+        .outerjoin(u, and_(u.action_item_id == ActionItem.id, u.deleted_at.is_(None)))
         .where(
             facts.among(ActionItem.cycle_id, rounds),
             ActionItem.deleted_at.is_(None),
             access.action_item_visible(principal),
         )
+        .group_by(ActionItem.id)
     )
     for row in rows:
         unit = units[unit_of[row.cycle_id]].components

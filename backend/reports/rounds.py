@@ -19,7 +19,6 @@ from sqlalchemy import (
     Date,
     Select,
     Uuid,
-    any_,
     bindparam,
     cast,
     func,
@@ -123,10 +122,10 @@ def visible_rounds(principal: Principal, *where: Any, timezone: str) -> Select[A
 
 
 def among(column: Any, ids: Iterable[uuid.UUID]) -> ColumnElement[bool]:
-    """The column is one of the ids: one array parameter, however many rounds."""
-    found: ColumnElement[bool] = column == any_(
-        bindparam("ids", sorted(set(ids)), type_=ARRAY(Uuid()), unique=True)
-    )
+    """The column is one of the ids: one array parameter however many rounds, unnested so that
+    PostgreSQL hashes it (`= ANY(array)` compares every row with every id)."""
+    given = bindparam("ids", sorted(set(ids)), type_=ARRAY(Uuid()), unique=True)
+    found: ColumnElement[bool] = column.in_(select(func.unnest(given)))
     return found
 
 
