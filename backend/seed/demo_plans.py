@@ -158,7 +158,10 @@ async def seed_plan(
     await write_followed(db, desk)
     db.add(
         PlanDecision(
-            cycle_id=desk.cycle_id, decision="approved", items=items, decided_by=people["coordinator"]
+            cycle_id=desk.cycle_id,
+            decision="approved",
+            items=items,
+            decided_by=people["coordinator"],
         )
     )
     for n, (item_id, planned) in enumerate(zip(items, PLANS[document.family], strict=True)):
