@@ -96,17 +96,6 @@ class Batch(Workset):
             raise ReferenceDeleted(f"the {entity} was deleted", field)
         return working
 
-    def follow(self, working: Working, values: dict[str, Any]) -> None:
-        changed = {name: value for name, value in values.items() if working.values[name] != value}
-        if not changed:
-            return
-        working.values = {**working.values, **changed}
-        working.version += 1
-        working.dirty = True
-        working.changed_fields |= set(changed)
-        # no device sent this: later edits from older versions merge against the stored copy
-        self._remember(working, changed, None)
-
     # -- deciding --------------------------------------------------------------------------------
 
     def _decode(self, raw: dict[str, Any], into: type) -> Any:

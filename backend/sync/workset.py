@@ -204,6 +204,18 @@ class Workset:
             }
         )
 
+    def follow(self, working: Working, values: dict[str, Any]) -> None:
+        """A version the server makes as the consequence of another record (Context.follow)."""
+        changed = {name: value for name, value in values.items() if working.values[name] != value}
+        if not changed:
+            return
+        working.values = {**working.values, **changed}
+        working.version += 1
+        working.dirty = True
+        working.changed_fields |= set(changed)
+        # no device sent this: later edits from older versions merge against the stored copy
+        self._remember(working, changed, None)
+
     async def sent_since(
         self, working: Working, version: int, device_id: uuid.UUID | None
     ) -> list[dict[str, Any]]:
