@@ -31,11 +31,11 @@ from backend.errors import EXCEPTION_HANDLERS
 from backend.facilities import routes as facility_routes
 from backend.reports import followthrough_routes
 from backend.reports import routes as report_routes
+from backend.scorecards import routes as template_routes
 from backend.settings import Settings
 from backend.sync import routes as sync_routes
 from backend.system import metrics
 from backend.system.routes import health, ready
-from backend.templates import routes as template_routes
 from backend.users import routes as user_routes
 from backend.web.admission import AllowedHosts, PushAdmission
 from backend.web.logs import RequestContext

@@ -17,10 +17,10 @@ from backend.cycles.schemas import CycleRecord
 from backend.cycles.sync import CYCLE_INDICATOR
 from backend.facilities.models import Facility
 from backend.facilities.schemas import FacilityRecord
+from backend.scorecards.models import Template, TemplateVersion
+from backend.scorecards.schemas import TemplateVersionRecord
 from backend.submissions.sync import SUBMISSION
 from backend.sync import entity
-from backend.templates.models import Template, TemplateVersion
-from backend.templates.schemas import TemplateVersionRecord
 from backend.wire import Wire
 
 

@@ -25,10 +25,10 @@ from backend.database import migrate
 from backend.database.embedded import EmbeddedPostgres
 from backend.database.session import open_database
 from backend.facilities.models import Facility
+from backend.scorecards import service as templates
+from backend.scorecards.models import Template
 from backend.settings import asyncpg_url
 from backend.simulate.server import serving
-from backend.templates import service as templates
-from backend.templates.models import Template
 from backend.users import service as users
 from backend.users.schemas import UserCreate
 from tests.support import databases

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import msgspec
 
-from backend.templates.document import decode_document
-from backend.templates.medicines import TRACER_MEDICINES
-from backend.templates.validation import compile_template
+from backend.scorecards.document import decode_document
+from backend.scorecards.medicines import TRACER_MEDICINES
+from backend.scorecards.validation import compile_template
 
 FAMILIES = Path(__file__).resolve().parents[1] / "backend" / "scorecards" / "families"
 

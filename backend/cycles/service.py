@@ -26,8 +26,8 @@ from backend.errors import Conflict, InvalidInput, NotFound
 from backend.facilities import service as facilities
 from backend.facilities.models import Facility
 from backend.reminders import service as reminders
-from backend.templates import service as templates
-from backend.templates.models import TemplateVersion
+from backend.scorecards import service as templates
+from backend.scorecards.models import TemplateVersion
 from backend.web.pagination import PageRequest
 
 

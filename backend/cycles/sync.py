@@ -20,12 +20,12 @@ from backend.auth import access
 from backend.auth.models import Role
 from backend.cycles import raised
 from backend.cycles.models import CycleIndicator
+from backend.scorecards import service as templates
+from backend.scorecards.document import Count, Indicator, LocalText, Scale, YesNo
+from backend.scorecards.validation import CompiledTemplate
 from backend.sync.entity import Context, Rejected, SyncedEntity, Working
 from backend.sync.merge import Policy
 from backend.sync.records import UNSET, CountKey, IndicatorKey, Unset
-from backend.templates import service as templates
-from backend.templates.document import Count, Indicator, LocalText, Scale, YesNo
-from backend.templates.validation import CompiledTemplate
 from backend.wire import Wire
 
 # the tablet contract publishes these shapes under schemas/sync/, with the rest of the protocol

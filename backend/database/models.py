@@ -9,9 +9,9 @@ from backend.database.session import Base
 from backend.facilities import models as facilities
 from backend.reminders import models as reminders
 from backend.reports import models as reports
+from backend.scorecards import models as scorecards
 from backend.submissions import models as submissions
 from backend.sync import models as sync
-from backend.templates import models as scorecards
 
 metadata = Base.metadata
 

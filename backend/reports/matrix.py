@@ -11,7 +11,7 @@ from collections.abc import Collection
 
 from backend.reports.schemas import CellOut, IndicatorOut, MatrixCell, MatrixGroup, MatrixOut
 from backend.reports.schemas import MatrixRow as Row
-from backend.templates.group_types import group_label
+from backend.scorecards.group_types import group_label
 
 
 def build(

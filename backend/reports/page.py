@@ -20,7 +20,7 @@ from backend.auth import access
 from backend.auth.policy import Principal
 from backend.reports import service as reports
 from backend.reports.schemas import IndicatorOut, ScorecardOut
-from backend.templates.group_types import group_label
+from backend.scorecards.group_types import group_label
 
 LANGUAGES = ("mn", "en")
 WORDS = {

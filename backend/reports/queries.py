@@ -38,8 +38,8 @@ from backend.auth import access
 from backend.auth.policy import Principal
 from backend.facilities.models import Facility
 from backend.reports.models import CycleStatistic
+from backend.scorecards.models import TracerMedicine
 from backend.submissions.models import Submission
-from backend.templates.models import TracerMedicine
 
 
 def _answers() -> Any:

@@ -37,8 +37,8 @@ from backend.cycles.models import Cycle
 from backend.facilities.models import Facility
 from backend.reports.models import CycleStatistic
 from backend.reports.queries import countable_statistics
+from backend.scorecards.models import Template, TemplateVersion
 from backend.submissions.models import Submission
-from backend.templates.models import Template, TemplateVersion
 
 
 def first_session(principal: Principal) -> Any:

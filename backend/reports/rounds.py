@@ -34,9 +34,9 @@ from backend.cycles.models import Cycle, CycleIndicator
 from backend.facilities.models import Facility
 from backend.reports import rollup_queries
 from backend.reports.rollup_queries import first_session
-from backend.templates import service as templates
-from backend.templates.document import Scale, template_scale
-from backend.templates.models import Template, TemplateVersion
+from backend.scorecards import service as templates
+from backend.scorecards.document import Scale, template_scale
+from backend.scorecards.models import Template, TemplateVersion
 
 
 @dataclass(frozen=True, slots=True)

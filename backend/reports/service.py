@@ -31,8 +31,8 @@ from backend.reports.schemas import (
     ScaleOut,
     ScorecardOut,
 )
-from backend.templates import service as templates
-from backend.templates.document import (
+from backend.scorecards import service as templates
+from backend.scorecards.document import (
     Entitlement,
     Indicator,
     MedicineCheck,
@@ -43,7 +43,7 @@ from backend.templates.document import (
     scale_key,
     template_scale,
 )
-from backend.templates.models import Template, TemplateVersion, TracerMedicine
+from backend.scorecards.models import Template, TemplateVersion, TracerMedicine
 
 NUMERIC = frozenset({"scale", "yes_no", "count", "number", "money"})
 CHOICE = frozenset({"single_choice", "multi_choice"})

@@ -19,8 +19,8 @@ from backend.errors import NotFound
 from backend.facilities.models import Facility
 from backend.reports import rounds as facts
 from backend.reports.followthrough_schemas import TrendLine, TrendOut, TrendPoint
-from backend.templates import service as templates
-from backend.templates.models import Template, TemplateVersion
+from backend.scorecards import service as templates
+from backend.scorecards.models import Template, TemplateVersion
 
 UNITS = {"scale": "scale", "yes_no": "share", "count": "count", "number": "number", "money": "mnt"}
 

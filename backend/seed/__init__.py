@@ -7,9 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.areas import service as areas
 from backend.attachments.storage import open_store
 from backend.database.session import in_transaction
+from backend.scorecards import service as templates
 from backend.seed import demo as demo_data
 from backend.settings import Settings
-from backend.templates import service as templates
 
 # Printed at the end of every demo seed; demo data is never loaded in production.
 DEMO_PASSWORD = "demo-password"  # noqa: S105

@@ -14,9 +14,9 @@ from backend.attachments.storage import Store
 from backend.auth.models import Role, User
 from backend.cycles.models import Cycle, CyclePhaseChange
 from backend.facilities.models import Facility
+from backend.scorecards import service as templates
+from backend.scorecards.models import Template, TemplateVersion
 from backend.seed import demo_evidence, demo_rounds
-from backend.templates import service as templates
-from backend.templates.models import Template, TemplateVersion
 from backend.users import service as users
 from backend.users.schemas import UserCreate
 

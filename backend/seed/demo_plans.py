@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.action_plans.models import PlanDecision
 from backend.action_plans.sync import ACTION_ITEM, ACTION_UPDATE, MEETING
 from backend.auth.models import Role
+from backend.scorecards.document import TemplateDocument
 from backend.seed.records import Desk, make, write_followed
-from backend.templates.document import TemplateDocument
 
 
 @dataclass(frozen=True)

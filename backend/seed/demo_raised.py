@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.models import Role
 from backend.cycles.sync import CYCLE_INDICATOR
+from backend.scorecards.document import Scale, TemplateDocument
 from backend.seed.records import Desk, make
-from backend.templates.document import Scale, TemplateDocument
 
 # issues the autumn groups raised themselves: (key, Mongolian, English, kind, the groups that
 # raised it, in the order their tablets synced; selected for scoring or dropped)

@@ -14,11 +14,7 @@ from backend.attachments import refs
 from backend.auth.models import Role
 from backend.cycles.models import Cycle, CyclePhaseChange
 from backend.cycles.phases import PHASES
-from backend.seed import demo_plans, demo_raised
-from backend.seed.records import Desk, make
-from backend.submissions.sync import SUBMISSION, Respondent
-from backend.sync.entity import CycleInfo
-from backend.templates.document import (
+from backend.scorecards.document import (
     Count,
     Entitlement,
     FreeText,
@@ -32,9 +28,13 @@ from backend.templates.document import (
     TemplateDocument,
     YesNo,
 )
-from backend.templates.medicines import TRACER_MEDICINES
-from backend.templates.models import TemplateVersion
-from backend.templates.validation import compile_template
+from backend.scorecards.medicines import TRACER_MEDICINES
+from backend.scorecards.models import TemplateVersion
+from backend.scorecards.validation import compile_template
+from backend.seed import demo_plans, demo_raised
+from backend.seed.records import Desk, make
+from backend.submissions.sync import SUBMISSION, Respondent
+from backend.sync.entity import CycleInfo
 
 REFERENCE_PRICES = {m.key: m.reference_price_mnt for m in TRACER_MEDICINES}
 REASONS = {

@@ -9,10 +9,10 @@ from typing import Any
 
 import msgspec
 
+from backend.scorecards.document import TemplateDocument
 from backend.seed.demo_raised import raised_answers
 from backend.seed.demo_rounds import answers_for
 from backend.simulate.cast import Device
-from backend.templates.document import TemplateDocument
 
 PEOPLE = ("School director", "Council chair", "Soum governor", "Head nurse", "Pharmacist")
 VENUES = ("Soum hall", "School gym", "Bag centre", "Khoroo office")

@@ -17,6 +17,7 @@ from backend.auth import access
 from backend.auth.models import Role
 from backend.cycles import sync as raised
 from backend.cycles.phases import SCORING_PHASES
+from backend.scorecards import service as templates
 from backend.submissions.models import Submission
 from backend.sync.entity import Context, Placement, Rejected, SyncedEntity, Working
 from backend.sync.merge import Policy
@@ -28,7 +29,6 @@ from backend.sync.records import (
     IndicatorKey,
     Unset,
 )
-from backend.templates import service as templates
 from backend.wire import Wire
 
 # the tablet contract publishes these shapes under schemas/sync/, with the rest of the protocol

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from backend.auth.policy import Principal
-    from backend.templates.models import TemplateVersion
+    from backend.scorecards.models import TemplateVersion
 
 
 class Rejected(Exception):

@@ -25,13 +25,13 @@ from backend.auth.policy import Principal
 from backend.cycles.models import Cycle
 from backend.facilities import service as facilities
 from backend.facilities.models import Facility
+from backend.scorecards.models import TemplateVersion
 from backend.sync import entity as entities
 from backend.sync.entity import CycleInfo, SyncedEntity, Working
 from backend.sync.models import Conflict, RecordVersion
 from backend.sync.records import record_data, typed_values
 from backend.sync.schemas import MutationIn
 from backend.system import metrics
-from backend.templates.models import TemplateVersion
 
 
 @dataclass

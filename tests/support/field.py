@@ -15,7 +15,7 @@ from backend.auth.models import Role, User
 from backend.cycles.models import Cycle
 from backend.database.session import Database
 from backend.facilities.models import Facility
-from backend.templates.models import Template, TemplateVersion
+from backend.scorecards.models import Template, TemplateVersion
 from tests.support.identity import PASSWORD, device_payload, make_user
 
 _names = itertools.count(1)

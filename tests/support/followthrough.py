@@ -15,8 +15,8 @@ from backend.auth.models import Role, User
 from backend.cycles.models import Cycle
 from backend.database.session import Database
 from backend.facilities.models import Facility
+from backend.scorecards.models import Template, TemplateVersion
 from backend.submissions.models import Submission
-from backend.templates.models import Template, TemplateVersion
 from tests.support.identity import make_user
 
 

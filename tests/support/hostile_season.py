@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from backend.action_plans.models import ActionItem, InterfaceMeeting
 from backend.database.session import Database
+from backend.scorecards import service as templates
+from backend.scorecards.models import TemplateVersion
 from backend.submissions.models import Submission
 from backend.sync.models import Conflict
-from backend.templates import service as templates
-from backend.templates.models import TemplateVersion
 from tests.support.field import Programme, Tablet
 
 TEXT = {"action_item": ("responsible", "resources"), "interface_meeting": ("venue", "notes")}

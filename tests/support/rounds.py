@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from backend.cycles.phases import PHASES
 from backend.database.session import Database
-from backend.templates.models import Template, TemplateVersion
+from backend.scorecards.models import Template, TemplateVersion
 from tests.support.field import Tablet
 
 

@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from backend.templates.checks import check_document
-from backend.templates.document import LocalText, decode_document
-from backend.templates.medicines import TRACER_MEDICINES
-from backend.templates.service import FAMILIES_DIR
+from backend.scorecards.checks import check_document
+from backend.scorecards.document import LocalText, decode_document
+from backend.scorecards.medicines import TRACER_MEDICINES
+from backend.scorecards.service import FAMILIES_DIR
 
 FAMILIES = FAMILIES_DIR
 CYRILLIC = re.compile(r"[А-Яа-яЁёӨөҮү]")

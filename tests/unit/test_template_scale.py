@@ -3,8 +3,8 @@
 import msgspec
 import pytest
 
-from backend.templates.checks import check_document
-from backend.templates.document import (
+from backend.scorecards.checks import check_document
+from backend.scorecards.document import (
     Indicator,
     LocalText,
     Scale,
@@ -15,8 +15,8 @@ from backend.templates.document import (
     scale_key,
     template_scale,
 )
-from backend.templates.service import FAMILIES_DIR
-from backend.templates.validation import compile_template, scale_problems
+from backend.scorecards.service import FAMILIES_DIR
+from backend.scorecards.validation import compile_template, scale_problems
 
 TEXT = LocalText(mn="Асуулт", en="Question")
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from backend.templates.document import TemplateDocument, decode_document
-from backend.templates.service import FAMILIES_DIR
-from backend.templates.validation import (
+from backend.scorecards.document import TemplateDocument, decode_document
+from backend.scorecards.service import FAMILIES_DIR
+from backend.scorecards.validation import (
     MISSING,
     NOT_FOR_RESPONDENT,
     OUT_OF_RANGE,

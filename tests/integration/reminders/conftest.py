@@ -26,7 +26,7 @@ from backend.auth.models import Role, User
 from backend.cycles.models import Cycle
 from backend.facilities.models import Facility
 from backend.reminders.models import OutboxMessage
-from backend.templates.models import Template, TemplateVersion
+from backend.scorecards.models import Template, TemplateVersion
 from tests.support.identity import make_user
 
 

@@ -23,7 +23,7 @@ from backend.database.session import open_database
 from backend.facilities.models import Facility
 from backend.reminders import service as reminders
 from backend.reminders.models import OutboxMessage
-from backend.templates.models import TemplateVersion
+from backend.scorecards.models import TemplateVersion
 from tests.support.identity import make_user
 
 ROOT = Path(__file__).resolve().parents[3]

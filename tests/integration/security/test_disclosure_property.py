@@ -33,8 +33,8 @@ from backend.errors import NotFound
 from backend.facilities.models import Facility
 from backend.reports import rollup as rollups
 from backend.reports import service as reports
+from backend.scorecards.models import Template, TemplateVersion
 from backend.submissions.models import Submission
-from backend.templates.models import Template, TemplateVersion
 from tests.support.identity import make_user
 
 GROUP_TYPES = ("parents", "students", "teachers")

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from backend.auth.models import Role, User
 from backend.database.session import Database
+from backend.scorecards import service as templates
+from backend.scorecards.models import TemplateVersion
 from backend.seed import demo_rounds
 from backend.submissions.models import Submission
 from backend.sync.records import canonical
-from backend.templates import service as templates
-from backend.templates.models import TemplateVersion
 from tests.support.field import Programme, Tablet, programme
 
 pytestmark = pytest.mark.asyncio

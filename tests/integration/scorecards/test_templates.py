@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.models import Role
-from backend.templates.models import Template, TemplateVersion
+from backend.scorecards.models import Template, TemplateVersion
 from tests.support.identity import headers_for
 
 pytestmark = pytest.mark.asyncio

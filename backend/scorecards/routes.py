@@ -11,9 +11,9 @@ from litestar.params import FromPath, JSONBody
 from backend.auth.models import Role
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
 from backend.database.session import DbSession
-from backend.templates import service as templates
-from backend.templates.document import TemplateDocument
-from backend.templates.schemas import MedicineOut, MedicinePrice, TemplateOut, VersionOut
+from backend.scorecards import service as templates
+from backend.scorecards.document import TemplateDocument
+from backend.scorecards.schemas import MedicineOut, MedicinePrice, TemplateOut, VersionOut
 
 EDITORS = allow(Role.ADMIN, Role.COORDINATOR)
 VERSION = "/templates/v1/versions/{version_id:uuid}"

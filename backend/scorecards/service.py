@@ -14,17 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.models import Role
 from backend.auth.policy import Principal
 from backend.errors import Conflict, FieldError, InvalidInput, NotFound, split_msgspec_error
-from backend.templates.checks import check_document
-from backend.templates.document import (
+from backend.scorecards.checks import check_document
+from backend.scorecards.document import (
     Indicator,
     Section,
     TemplateDocument,
     decode_document,
 )
-from backend.templates.medicines import TRACER_MEDICINES
-from backend.templates.models import Template, TemplateVersion, TracerMedicine
-from backend.templates.schemas import MedicineOut, TemplateOut, VersionOut, VersionSummary
-from backend.templates.validation import CompiledTemplate, compile_template
+from backend.scorecards.medicines import TRACER_MEDICINES
+from backend.scorecards.models import Template, TemplateVersion, TracerMedicine
+from backend.scorecards.schemas import MedicineOut, TemplateOut, VersionOut, VersionSummary
+from backend.scorecards.validation import CompiledTemplate, compile_template
 
 FAMILIES_DIR = Path(__file__).parent / "families"
 EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})

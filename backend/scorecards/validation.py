@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.errors import FieldError
-from backend.templates.document import (
+from backend.scorecards.document import (
     SCALES,
     Count,
     Entitlement,

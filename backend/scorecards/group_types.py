@@ -6,7 +6,7 @@ with no label here reads as itself on every surface."""
 
 from __future__ import annotations
 
-from backend.templates.document import LocalText
+from backend.scorecards.document import LocalText
 
 GROUP_TYPES: dict[str, LocalText] = {
     "women": LocalText(mn="Эмэгтэйчүүд", en="Women"),

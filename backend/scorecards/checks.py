@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 from backend.errors import FieldError
 from backend.facilities.models import FACILITY_TYPES
-from backend.templates.document import (
+from backend.scorecards.document import (
     MedicineCheck,
     MultiChoice,
     Number,
@@ -15,7 +15,7 @@ from backend.templates.document import (
     SingleChoice,
     TemplateDocument,
 )
-from backend.templates.validation import scale_problems
+from backend.scorecards.validation import scale_problems
 
 
 def _duplicates(keys: list[str]) -> set[str]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from backend.templates.document import TemplateDocument
+from backend.scorecards.document import TemplateDocument
 from backend.wire import Wire
 
 
