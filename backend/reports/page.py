@@ -1,4 +1,8 @@
-"""The scorecard page a facilitator projects at the interface meeting and prints on A4."""
+"""The scorecard page a facilitator projects at the interface meeting and prints on A4.
+
+Everything on it comes from the same services as the API (the scorecard, the action plan, the
+facility's trend), so the page shows nothing the caller could not read there; it only lays the
+figures out, each kind the one way `formatting.py` shows it, in the reader's language."""
 
 from __future__ import annotations
 
@@ -10,160 +14,34 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.action_plans.models import ActionItem
-from backend.action_plans.service import is_overdue
+from backend.action_plans import service as plans
+from backend.action_plans.schemas import ActionItemOut
 from backend.attachments.storage import Store, thumbnail_key
 from backend.auth import access
 from backend.auth.policy import Principal
+from backend.cycles.phases import position
 from backend.reports import service as reports
+from backend.reports import trend as trends
+from backend.reports import wording
+from backend.reports.followthrough_schemas import TrendLine
+from backend.reports.formatting import Figures
+from backend.reports.page_words import WORDS
 from backend.reports.schemas import IndicatorOut, ScorecardOut
-from backend.scorecards.group_types import group_label
+from backend.web.pagination import PageRequest
 
-LANGUAGES = ("mn", "en")
-WORDS = {
-    "mn": {
-        "title": "Иргэдийн үнэлгээний карт",
-        "community": "Иргэд",
-        "provider": "Үйлчилгээ үзүүлэгч",
-        "gap": "Зөрүү",
-        "change": "Өмнөх үеэс",
-        "groups": "бүлэг",
-        "people": "хүн",
-        "withheld": "{n} бүлэг {size}-аас цөөн хүнтэй байсан тул энэ хуудасны аль ч тоонд ороогүй.",
-        "plan": "Хамтарсан үйл ажиллагааны төлөвлөгөө",
-        "issue": "Асуудал",
-        "action": "Арга хэмжээ",
-        "responsible": "Хариуцагч",
-        "due": "Хугацаа",
-        "status": "Төлөв",
-        "overdue": "хугацаа хэтэрсэн",
-        "no_plan": "Төлөвлөгөө хараахан гараагүй байна.",
-        "not_scored": "үнэлгээ алга",
-        "evidence": "Нотлох зураг",
-        "raised": "Иргэд өөрсдөө дэвшүүлсэн",
-        "medicines": "Эмийн хүртээмж ба үнэ",
-        "inputs": "Орцын хяналт: эрх ба бодит байдал",
-        "entitled": "Эрх",
-        "found": "Байгаа",
-        "shortfall": "Дутагдал",
-        "medicine": "Эм",
-        "basket": "Бүх эм (сагс)",
-        "available": "Байгаа",
-        "stockout_30": "Тасалдсан өдөр (30)",
-        "stockout_90": "Тасалдсан өдөр (90)",
-        "mpr_generic": "Үнийн харьцаа, ерөнхий нэршлийн",
-        "mpr_originator": "Үнийн харьцаа, анхдагч брэнд",
-        "mpr_note": (
-            "Үнийн харьцаа: лангуун дээр байсан үеийн нэгж үнийн медиан, лавлах үнэд "
-            "харьцуулсан (ДЭМБ/HAI арга); 1 = лавлах үнэ. Гэрэл: байгаа хувь 80%-аас дээш "
-            "ногоон, 50%-аас дээш шар."
-        ),
-        "raised_provider": "Үйлчилгээ үзүүлэгч дэвшүүлсэн",
-        "medicine_evidence": "Эмийн нөөц, үнийн нотолгоо",
-        "matrix": "Үнэлгээний хүснэгт: үзүүлэлт, бүлгээр",
-        "indicator": "Үзүүлэлт",
-        "overall": "Иргэд, бүгд",
-        "scores": "оноо",
-        "score": "оноо",
-        "scale": "Хэмжүүр",
-        "scales": {
-            "faces_1_5": "1–5 (царай: маш муу … маш сайн)",
-            "points_1_10": "1–10",
-            "percent_0_100": "0–100",
-        },
-        "scale_note": (
-            "Тоо бүр үзүүлэлтийн өөрийн хэмжүүрээр; тийм/үгүй асуултад тийм гэсэн хувь. "
-            "Хаалтанд 0–100 болгосон утга: хэмжүүрийн доод цэг 0, дээд цэг 100."
-        ),
-        "no_score": "—",
-        "units": {"share": "тийм гэсэн хувь", "count": "тоо", "number": "хэмжээ", "mnt": "төгрөг"},
-        "statuses": {
-            "not_started": "эхлээгүй",
-            "in_progress": "хийгдэж байна",
-            "blocked": "саатсан",
-            "done": "хийгдсэн",
-            "dropped": "цуцалсан",
-        },
-    },
-    "en": {
-        "title": "Community scorecard",
-        "community": "Community",
-        "provider": "Provider",
-        "gap": "Gap",
-        "change": "Since last round",
-        "groups": "groups",
-        "people": "people",
-        "withheld": "{n} group(s) had fewer than {size} people: left out of every figure here.",
-        "plan": "Joint action plan",
-        "issue": "Issue",
-        "action": "Action",
-        "responsible": "Responsible",
-        "due": "Due",
-        "status": "Status",
-        "overdue": "overdue",
-        "no_plan": "No action plan yet.",
-        "not_scored": "not scored",
-        "evidence": "Evidence photo",
-        "raised": "Raised by the community",
-        "medicines": "Medicine availability and prices",
-        "inputs": "Input tracking: entitlement against what is there",
-        "entitled": "Entitled",
-        "found": "Found",
-        "shortfall": "Shortfall",
-        "medicine": "Medicine",
-        "basket": "All medicines (basket)",
-        "available": "Available",
-        "stockout_30": "Stock-out days (30)",
-        "stockout_90": "Stock-out days (90)",
-        "mpr_generic": "Price ratio, lowest generic",
-        "mpr_originator": "Price ratio, originator",
-        "mpr_note": (
-            "Price ratio: the median unit price found on the shelf over the reference price "
-            "(the WHO/HAI median price ratio); 1 = the reference price. Lights: available "
-            "in 80% of checks or more green, 50% or more amber."
-        ),
-        "raised_provider": "Raised by the provider",
-        "medicine_evidence": "Stock and price evidence",
-        "matrix": "Scoring matrix: indicators by group",
-        "indicator": "Indicator",
-        "overall": "Community, all",
-        "scores": "scores",
-        "score": "score",
-        "scale": "Scale",
-        "scales": {
-            "faces_1_5": "1–5 (faces: very bad … very good)",
-            "points_1_10": "1–10",
-            "percent_0_100": "0–100",
-        },
-        "scale_note": (
-            "Each figure on the indicator's own scale; for yes/no, the share answering yes. "
-            "In brackets, the same on the common 0–100 scale: the scale's lowest point is 0, "
-            "its highest 100."
-        ),
-        "no_score": "—",
-        "units": {
-            "share": "share answering yes",
-            "count": "count",
-            "number": "number",
-            "mnt": "MNT",
-        },
-        "statuses": {
-            "not_started": "not started",
-            "in_progress": "in progress",
-            "blocked": "blocked",
-            "done": "done",
-            "dropped": "dropped",
-        },
-    },
-}
 EVIDENCE_SHOWN = 4  # thumbnails beside one indicator
+PLAN_SHOWN = 200  # action items of one round on the page
+TREND_WIDTH, TREND_HEIGHT = 90, 24
+# community scoring and self-assessment are still under way before the interface meeting
+MEETING = position("interface_meeting")
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The result pages' templates, autoescaped."""
     return Environment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=select_autoescape(["html"]),
@@ -176,32 +54,57 @@ def _environment() -> Environment:
 class Row:
     indicator: IndicatorOut
     label: str
+    # bar lengths on 0-100
     community_pct: float | None
     provider_pct: float | None
     light: str  # green, amber, red, or none
+    # the community's score round by round, as SVG polyline points (None: one round or none)
+    trend: str | None
 
 
-def _share(value: float | None, low: float, high: float) -> float | None:
-    if value is None or high <= low:
-        return None
-    return round(max(0.0, min(1.0, (value - low) / (high - low))) * 100, 1)
-
-
-def _figure(value: float | None, unit: str) -> str:
-    """A mean as people read it: points on a scale, a yes/no share in percent."""
-    if value is None:
-        return ""
-    if unit == "share":
-        return f"{value * 100:.0f}%"
-    if unit == "scale":
-        return f"{value:.2f}"
-    return f"{value:g}"
-
-
-def _light(share: float | None) -> str:
-    if share is None:
+def light(value_100: float | None, better: str) -> str:
+    """A figure on 0-100 read toward the better side: green from 75, amber from 50, else red;
+    none where the figure has no 0-100 value or no side is known to be better."""
+    if value_100 is None or better not in ("higher", "lower"):
         return "none"
-    return "green" if share >= 75 else "amber" if share >= 50 else "red"
+    toward = value_100 if better == "higher" else 100 - value_100
+    return "green" if toward >= 75 else "amber" if toward >= 50 else "red"
+
+
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string (the printed footer): every character that could end the
+    string or the style element is written as a CSS escape."""
+    escaped = "".join(
+        ch if ch.isprintable() and ch not in "\\\"'<>&" else f"\\{ord(ch):x} " for ch in text
+    )
+    return Markup(f'"{escaped}"')  # noqa: S704  # every unsafe character is escaped above
+
+
+def _bar(value: float | None) -> float | None:
+    return None if value is None else max(0.0, min(100.0, value))
+
+
+def sparkline(line: TrendLine | None, better: str) -> str | None:
+    """Polyline points of the community's score over the rounds, drawn so that up is better
+    (a "lower is better" indicator is drawn upside down); None for fewer than two scores."""
+    if line is None:
+        return None
+    values = [p.community_100 if p.community_100 is not None else p.community for p in line.points]
+    if sum(v is not None for v in values) < 2:
+        return None
+    present = [v for v in values if v is not None]
+    low, high = (0.0, 100.0) if line.unit in ("scale", "share") else (min(present), max(present))
+    span = (high - low) or 1.0
+    step = TREND_WIDTH / max(1, len(values) - 1)
+    points = []
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        height = (value - low) / span
+        if better == "lower":
+            height = 1 - height
+        points.append(f"{index * step:.1f},{(1 - height) * (TREND_HEIGHT - 4) + 2:.1f}")
+    return " ".join(points)
 
 
 async def _thumbnails(store: Store, card: ScorecardOut) -> dict[str, str]:
@@ -216,6 +119,24 @@ async def _thumbnails(store: Store, card: ScorecardOut) -> dict[str, str]:
     return inlined
 
 
+def rows(card: ScorecardOut, language: str, lines: dict[str, TrendLine]) -> list[Row]:
+    out = []
+    for indicator in card.indicators:
+        community = indicator.community.mean if indicator.community else None
+        lit = indicator.community_100 if community is not None else indicator.monitor_100
+        out.append(
+            Row(
+                indicator=indicator,
+                label=wording.pick(language, indicator.label_mn, indicator.label_en),
+                community_pct=_bar(indicator.community_100),
+                provider_pct=_bar(indicator.provider_100),
+                light=light(lit, indicator.better),
+                trend=sparkline(lines.get(indicator.key), indicator.better),
+            )
+        )
+    return out
+
+
 async def render(
     db: AsyncSession,
     store: Store,
@@ -224,58 +145,53 @@ async def render(
     cycle_id: uuid.UUID,
     language: str,
     today: date,
+    timezone: str,
 ) -> str:
-    card: ScorecardOut = await reports.scorecard(db, principal=principal, cycle_id=cycle_id)
-    rows = []
-    for indicator in card.indicators:
-        low, high = indicator.scale_min, indicator.scale_max
-        community = indicator.community.mean if indicator.community else None
-        community_pct = provider_pct = None
-        if low is not None and high is not None:
-            community_pct = _share(community, low, high)
-            provider_pct = _share(indicator.provider_mean, low, high)
-        rows.append(
-            Row(
-                indicator=indicator,
-                label=indicator.label_mn if language == "mn" else indicator.label_en,
-                community_pct=community_pct,
-                provider_pct=provider_pct,
-                light=_light(
-                    community_pct
-                    if community_pct is None or indicator.better == "higher"
-                    else 100 - community_pct
-                ),
-            )
+    card = await reports.scorecard(db, principal=principal, cycle_id=cycle_id, timezone=timezone)
+    plan: list[ActionItemOut] = (
+        await plans.list_items(
+            db,
+            principal=principal,
+            page=PageRequest(limit=PLAN_SHOWN, offset=0),
+            cycle_id=card.cycle_id,
+            area=None,
+            overdue_only=False,
+            today=today,
         )
+    ).items
+    trend = await trends.facility_trend(
+        db,
+        principal=principal,
+        facility_id=card.facility_id,
+        template=card.template_key,
+        timezone=timezone,
+    )
+    lines = {line.key: line for line in trend.indicators} if len(trend.rounds) > 1 else {}
     medicine_lights = [
         "green" if m.available >= 0.8 else "amber" if m.available >= 0.5 else "red"
         for m in card.medicines
     ]
-    items = (
-        await db.scalars(
-            select(ActionItem)
-            .where(ActionItem.cycle_id == card.cycle_id, ActionItem.deleted_at.is_(None))
-            .order_by(ActionItem.due_on.nulls_last(), ActionItem.created_at)
-        )
-    ).all()
-    plan = [{"item": item, "overdue": is_overdue(item, today)} for item in items]
     return (
-        _environment()
+        environment()
         .get_template("scorecard.html")
         .render(
             card=card,
-            rows=rows,
+            rows=rows(card, language, lines),
+            rounds=trend.rounds if lines else [],
+            scoring=position(card.phase) < MEETING,
             medicine_lights=medicine_lights,
             thumbnails=await _thumbnails(store, card),
             shown=EVIDENCE_SHOWN,
             plan=plan,
             words=WORDS[language],
+            fig=Figures(language),
+            say=wording,
             min_group_size=access.MIN_GROUP_SIZE,
             language=language,
             other="en" if language == "mn" else "mn",
-            facility=card.facility_name_mn if language == "mn" else card.facility_name_en,
-            figure=_figure,
-            # group types by name in the page's language (unknown types by their key)
-            group_name=lambda key: getattr(group_label(key), language),
+            today=today,
+            css_string=css_string,
+            trend_width=TREND_WIDTH,
+            trend_height=TREND_HEIGHT,
         )
     )

@@ -20,12 +20,14 @@ from backend.reports.schemas import RollupOut, ScorecardOut
 
 @get("/reports/v1/cycles/{cycle_id:uuid}/scorecard", opt=SIGNED_IN, tags=["reports"])
 async def scorecard(
-    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+    db: DbSession, state: State, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
 ) -> ScorecardOut:
     """Per indicator: community scores by group and overall (n, mean, median, min, max), the
     provider's score, the gap, the change since the previous round, and suppressed cells.
     Viewers see published cycles only; providers and viewers see small groups hidden."""
-    return await reports.scorecard(db, principal=principal, cycle_id=cycle_id)
+    return await reports.scorecard(
+        db, principal=principal, cycle_id=cycle_id, timezone=state.settings.timezone
+    )
 
 
 @get(
@@ -49,6 +51,7 @@ async def scorecard_page(
         cycle_id=cycle_id,
         language=lang,
         today=state.settings.today(),
+        timezone=state.settings.timezone,
     )
 
 

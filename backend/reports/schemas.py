@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from backend.wire import Wire
 
@@ -78,6 +79,9 @@ class IndicatorOut(Wire):
     community_100: float | None = None
     provider_100: float | None = None
     monitor_100: float | None = None
+    # for `unit` "number": what it is measured in (minutes)
+    unit_mn: str | None = None
+    unit_en: str | None = None
 
 
 class MedicineOut(Wire):
@@ -180,6 +184,32 @@ class MatrixOut(Wire):
     rows: list[MatrixRow]
 
 
+class PlaceOut(Wire):
+    """An area the facility is in (an aimag or the capital, a soum or a district, ...)."""
+
+    code: str
+    level: str
+    name_mn: str
+    name_en: str
+
+
+class OccasionOut(Wire):
+    """Where and when the round is: the facility's places from the aimag (or the capital) down,
+    the round's dates in the programme's time zone, and how far community scoring has come."""
+
+    places: list[PlaceOut]
+    opened_on: date | None
+    # the day of its first community session the caller may count (as roll-ups date a round)
+    held_on: date | None
+    # the interface meeting's date, once one is set
+    meeting_on: date | None
+    published_on: date | None
+    closed_on: date | None
+    groups_planned: int
+    # community sessions in the caller's figures so far (small groups apart: `suppressed_cells`)
+    groups_scored: int
+
+
 class ScorecardOut(Wire):
     cycle_id: uuid.UUID
     label: str
@@ -205,6 +235,11 @@ class ScorecardOut(Wire):
     scale: ScaleOut | None = None
     # indicators by focus groups
     matrix: MatrixOut | None = None
+    # the template's name
+    template_name_mn: str = ""
+    template_name_en: str = ""
+    # where and when
+    occasion: OccasionOut | None = None
 
 
 class RollupRow(Wire):

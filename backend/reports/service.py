@@ -21,6 +21,8 @@ from backend.errors import NotFound
 from backend.facilities.models import Facility
 from backend.reports import matrix, queries, rollup_queries
 from backend.reports.aggregate import Cell, IndicatorResult, on_100
+from backend.reports.occasion import occasion
+from backend.reports.rollup import DEFAULT_TIMEZONE
 from backend.reports.schemas import (
     CellOut,
     ChoiceOut,
@@ -37,6 +39,7 @@ from backend.scorecards.document import (
     Indicator,
     MedicineCheck,
     MultiChoice,
+    Number,
     Scale,
     SingleChoice,
     TemplateDocument,
@@ -118,7 +121,13 @@ def _out(cell: Cell, kind: str, low: float | None, high: float | None) -> CellOu
     )
 
 
-async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID) -> ScorecardOut:
+async def scorecard(
+    db: AsyncSession,
+    *,
+    principal: Principal,
+    cycle_id: uuid.UUID,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> ScorecardOut:
     cycle = await cycles.get(db, principal=principal, cycle_id=cycle_id)
     facility = await db.get_one(Facility, cycle.facility_id)
     version = await db.get_one(TemplateVersion, cycle.template_version_id)
@@ -192,6 +201,8 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
                 ),
                 provider_100=on_100(result.provider_mean, kind, low, high),
                 monitor_100=on_100(result.monitor_mean, kind, low, high),
+                unit_mn=indicator.answer.unit.mn if isinstance(indicator.answer, Number) else None,
+                unit_en=indicator.answer.unit.en if isinstance(indicator.answer, Number) else None,
             )
         )
     checks = [
@@ -238,6 +249,9 @@ async def scorecard(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UU
                 if {"community", "provider"} & set(indicator.respondents)
             },
         ),
+        template_name_mn=document.name.mn,
+        template_name_en=document.name.en,
+        occasion=await occasion(db, principal, cycle, facility, timezone=timezone),
     )
 
 

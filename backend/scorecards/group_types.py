@@ -2,7 +2,7 @@
 
 A round plans its groups by these keys (`planned_groups`, a submission's `group.type`); the
 keys are open (a programme may add a group of its own, e.g. `dormitory_pupils`), and a key
-with no label here reads as itself on every surface."""
+with no label here reads as its words ("Dormitory pupils"), never as a key."""
 
 from __future__ import annotations
 
@@ -24,5 +24,9 @@ GROUP_TYPES: dict[str, LocalText] = {
 
 
 def group_label(group_type: str) -> LocalText:
-    """A group type's name in both languages; an unlisted type is named by its key."""
-    return GROUP_TYPES.get(group_type) or LocalText(mn=group_type, en=group_type)
+    """A group type's name in both languages; an unlisted type is named by its key's words."""
+    known = GROUP_TYPES.get(group_type)
+    if known is not None:
+        return known
+    words = group_type.replace("_", " ").strip().capitalize() or group_type
+    return LocalText(mn=words, en=words)
