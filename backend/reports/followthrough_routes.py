@@ -23,7 +23,9 @@ from backend.reports.followthrough_schemas import (
     TrendOut,
 )
 from backend.reports.index_export import index_xlsx
+from backend.reports.rollup_queries import Period
 
+Family = Literal["parent_engagement", "medicine_availability", "health_insurance", "custom"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 1, 1)
 
@@ -72,6 +74,7 @@ async def _index(
     by: str,
     since: date,
     until: date,
+    family: str | None,
 ) -> IndexOut:
     return await indexes.responsiveness(
         db,
@@ -82,6 +85,7 @@ async def _index(
         until=until,
         today=state.settings.today(),
         timezone=state.settings.timezone,
+        family=family,
     )
 
 
@@ -94,11 +98,12 @@ async def responsiveness_index(
     by: FromQuery[Literal["soum", "aimag", "nation"]] = "aimag",
     since: FromQuery[date] = EARLIEST,
     until: FromQuery[date] = LATEST,
+    family: FromQuery[Family | None] = None,
 ) -> IndexOut:
     """The responsiveness index (formula version 1, README) per soum, aimag or the nation, for
-    the rounds held in [since, until) (as roll-ups count them): each component with its base,
-    suppressed under 5."""
-    return await _index(db, state, principal, area, by, since, until)
+    the rounds held in [since, until) (as roll-ups count them), of one template family's
+    rounds where `family` is given: each component with its base, suppressed under 5."""
+    return await _index(db, state, principal, area, by, since, until, family)
 
 
 @get("/reports/v1/index.xlsx", opt=SIGNED_IN, tags=["reports"], media_type=XLSX)
@@ -110,9 +115,10 @@ async def responsiveness_index_xlsx(
     by: FromQuery[Literal["soum", "aimag", "nation"]] = "aimag",
     since: FromQuery[date] = EARLIEST,
     until: FromQuery[date] = LATEST,
+    family: FromQuery[Family | None] = None,
 ) -> Response[bytes]:
     """The responsiveness index as an Excel workbook."""
-    out = await _index(db, state, principal, area, by, since, until)
+    out = await _index(db, state, principal, area, by, since, until, family)
     # an area code is letters, digits and dashes; anything else stays out of the header
     name = "".join(c for c in out.area if c.isascii() and (c.isalnum() or c == "-")) or "area"
     return Response(
@@ -163,21 +169,22 @@ async def rollup_page(
     principal: CurrentPrincipal,
     area: FromQuery[str],
     template: FromQuery[str],
-    by: FromQuery[Literal["soum", "aimag", "nation"]] = "aimag",
-    since: FromQuery[date] = EARLIEST,
-    until: FromQuery[date] = LATEST,
+    by: FromQuery[Literal["facility", "soum", "aimag", "nation"]] = "aimag",
+    since: FromQuery[date | None] = None,
+    until: FromQuery[date | None] = None,
+    campaign: FromQuery[uuid.UUID | None] = None,
     lang: FromQuery[Literal["mn", "en"]] = "mn",
 ) -> str:
-    """An area's page: the responsiveness index per unit and one template's roll-up, for the
-    rounds held in [since, until), under the same privacy rules as the JSON."""
+    """An area's page: one template's roll-up and the responsiveness index of its family, over
+    the rounds the period pools (as `/reports/v1/rollup` pools them: by default each
+    facility's latest published round), under the same privacy rules as the JSON."""
     return await rollup_page_.render(
         db,
         principal=principal,
         area=area,
         template=template,
         by=by,
-        since=since,
-        until=until,
+        period=Period(since=since, until=until, campaign=campaign),
         language=lang,
         today=state.settings.today(),
         timezone=state.settings.timezone,

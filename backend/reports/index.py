@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import statistics
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -42,6 +43,7 @@ from backend.cycles.models import Cycle
 from backend.errors import InvalidInput
 from backend.reports import rounds as facts
 from backend.reports.followthrough_schemas import ComponentOut, IndexOut, IndexRow
+from backend.scorecards.models import Template
 from backend.submissions.models import Submission
 
 VERSION = 1
@@ -91,11 +93,20 @@ async def responsiveness(
     until: date,
     today: date,
     timezone: str,
+    family: str | None = None,
+    among: Collection[uuid.UUID] | None = None,
 ) -> IndexOut:
+    """The index of the rounds held in [since, until); of one template family's rounds only,
+    where given; of those rounds only (`among`: the rounds a roll-up pools), where given."""
     if by not in LEVELS:
         raise InvalidInput(f"by is one of {', '.join(LEVELS)}", field="by")
-    inside = facts.visible_rounds(principal, facts.in_area(area), timezone=timezone).subquery()
+    where = [facts.in_area(area)]
+    if family is not None:
+        where.append(Template.family == family)
+    inside = facts.visible_rounds(principal, *where, timezone=timezone).subquery()
     query: Any = select(inside).where(inside.c.held_on >= since, inside.c.held_on < until)
+    if among is not None:
+        query = query.where(inside.c.id.in_(list(among)))
     rounds = await facts.load_rounds(db, query)
     unit_of = {r.id: _unit_of(r, LEVELS[by]) for r in rounds.values()}
     # every unit with a round has a row

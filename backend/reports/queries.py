@@ -17,7 +17,6 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
-    Numeric,
     Text,
     and_,
     case,
@@ -38,11 +37,10 @@ from backend.auth import access
 from backend.auth.policy import Principal
 from backend.facilities.models import Facility
 from backend.reports.models import CycleStatistic
-from backend.scorecards.models import TracerMedicine
 from backend.submissions.models import Submission
 
 
-def _answers() -> Any:
+def answers_of() -> Any:
     """Each answer of a submission as a row (key, value): jsonb_each(answers)."""
     return (
         func.jsonb_each(Submission.answers)
@@ -54,7 +52,7 @@ def _answers() -> Any:
 def scored_answers(principal: Principal, *where: ColumnElement[bool], unit: Any = None) -> Any:
     """One row per numeric answer counted for the caller: numbers as they are, yes/no as 1/0
     (so a mean is the share answering yes), with the group's size and the row's unit."""
-    answer = _answers()
+    answer = answers_of()
     value = answer.c.value["value"]
     kind = func.jsonb_typeof(value)
     score = case(
@@ -158,7 +156,7 @@ async def choice_counts(
 ) -> list[Any]:
     """How often each option was chosen (single and multiple choice), per indicator, over what
     the caller may count."""
-    answer = _answers()
+    answer = answers_of()
     value = answer.c.value["value"]
     chosen = (
         func.jsonb_array_elements_text(
@@ -193,7 +191,7 @@ async def input_statistics(
     """Input tracking (entitlement against what is really there), per indicator and respondent
     over what the caller may count: how many answered, the median entitlement and the median
     found."""
-    answer = _answers()
+    answer = answers_of()
     value = answer.c.value["value"]
     entitled = cast(value["entitled"].astext, Float)
     actual = cast(value["actual"].astext, Float)
@@ -242,7 +240,7 @@ async def community_reasons(
     db: AsyncSession, principal: Principal, cycle_id: uuid.UUID
 ) -> list[Any]:
     """The community's reasons and suggestions the caller may read (the review gate)."""
-    answer = _answers()
+    answer = answers_of()
     reason, suggestion = answer.c.value["reason"].astext, answer.c.value["suggestion"].astext
     query = (
         select(
@@ -270,7 +268,7 @@ async def cycle_evidence(
     db: AsyncSession, principal: Principal, cycle_id: uuid.UUID
 ) -> dict[str, list[str]]:
     """The stored attachments the caller may see, per indicator, oldest answer first."""
-    answer = _answers()
+    answer = answers_of()
     evidence = answer.c.value["evidence"]
     listed = (
         func.jsonb_array_elements_text(
@@ -310,63 +308,3 @@ async def cycle_evidence(
         if row.sha256 not in shown:
             shown.append(row.sha256)
     return found
-
-
-async def medicine_statistics(
-    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, indicators: Sequence[str]
-) -> list[Any]:
-    """Per tracer medicine, over the monitors' checks (WHO/HAI): available when in stock and not
-    expired; the median price ratio is the median, across the checks that found it on the
-    shelf, of the lowest generic unit price over the reference price (and of the originator's,
-    where stocked). The basket is computed from these rows, medicine by medicine."""
-    answer = _answers()
-    medicine = (
-        func.jsonb_each(answer.c.value["value"])
-        .table_valued(column("key", Text), column("value", JSONB))
-        .lateral("medicine")
-    )
-    found = medicine.c.value
-    available = case(
-        (
-            cast(found["in_stock"].astext, Boolean) & ~cast(found["expired"].astext, Boolean),
-            1,
-        ),
-        else_=0,
-    )
-    on_shelf = cast(found["in_stock"].astext, Boolean)
-    ratio = cast(found["generic_price"].astext, Numeric) / TracerMedicine.reference_price_mnt
-    brand = cast(found["originator_price"].astext, Numeric) / TracerMedicine.reference_price_mnt
-    query = (
-        select(
-            medicine.c.key.label("medicine"),
-            func.count().label("checks"),
-            cast(func.avg(available), Float).label("available"),
-            cast(func.avg(cast(found["stockout_days_30"].astext, Integer)), Float).label(
-                "stockout_30"
-            ),
-            cast(func.avg(cast(found["stockout_days_90"].astext, Integer)), Float).label(
-                "stockout_90"
-            ),
-            cast(func.percentile_cont(0.5).within_group(ratio).filter(on_shelf), Float).label(
-                "price_ratio"
-            ),
-            cast(func.percentile_cont(0.5).within_group(brand).filter(on_shelf), Float).label(
-                "originator_ratio"
-            ),
-        )
-        .select_from(Submission)
-        .join(answer, true())
-        .join(medicine, true())
-        .join(TracerMedicine, TracerMedicine.key == medicine.c.key)
-        .where(
-            Submission.cycle_id == cycle_id,
-            Submission.deleted_at.is_(None),
-            Submission.respondent == "monitor",
-            access.publishable(principal),
-            answer.c.key.in_(list(indicators)),
-            func.jsonb_typeof(answer.c.value["value"]) == "object",
-        )
-        .group_by(medicine.c.key)
-        .order_by(medicine.c.key)
-    )
-    return list((await db.execute(query)).all())

@@ -1,81 +1,27 @@
-"""The area page: one template's roll-up and the responsiveness index, to read and print."""
+"""The area page: one template's roll-up and the responsiveness index of its family, for the
+rounds a period pools, to read and print.
+
+It shows the figures of the roll-up and index services the API answers with (the same rounds
+for both), laid out and worded like the scorecard page (`formatting.py`, `wording.py`)."""
 
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
-from pathlib import Path
+from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.areas.models import Area
 from backend.auth.policy import Principal
 from backend.reports import index as indexes
 from backend.reports import rollup as rollups
-from backend.reports import trend as trends
+from backend.reports import wording
+from backend.reports.formatting import Figures
+from backend.reports.page import css_string, environment
+from backend.reports.rollup_page_words import WORDS
+from backend.reports.rollup_queries import Period
 
-WORDS = {
-    "mn": {
-        "title": "Нэгтгэл",
-        "unit": "Нэгж",
-        "indicator": "Шалгуур үзүүлэлт",
-        "facilities": "Байгууллага",
-        "community": "Иргэд",
-        "provider": "Үйлчилгээ үзүүлэгч",
-        "gap": "Зөрүү",
-        "completion": "Биелэлт",
-        "overdue": "Хугацаа хэтэрсэн",
-        "index": "Хариу үйлдлийн индекс",
-        "rounds": "Үе",
-        "hidden": "суурь 5-аас бага",
-        "components": {
-            "on_time": "Хугацаандаа биелсэн",
-            "money": "Зарцуулсан / төлөвлөсөн мөнгө",
-            "gap_closed": "Зөрүү багассан",
-            "participation": "Эмзэг бүлгийн оролцоо",
-        },
-        "note": (
-            "Индекс (хувилбар {version}): харагдаж буй бүрэлдэхүүнүүдийн дундаж × 100; "
-            "гурваас цөөн бүрэлдэхүүн харагдвал индекс гарахгүй."
-        ),
-    },
-    "en": {
-        "title": "Roll-up",
-        "unit": "Unit",
-        "indicator": "Indicator",
-        "facilities": "Facilities",
-        "community": "Community",
-        "provider": "Provider",
-        "gap": "Gap",
-        "completion": "Completion",
-        "overdue": "Overdue",
-        "index": "Responsiveness index",
-        "rounds": "Rounds",
-        "hidden": "base under 5",
-        "components": {
-            "on_time": "Done on time",
-            "money": "Money spent / committed",
-            "gap_closed": "Gap closed",
-            "participation": "Priority groups heard",
-        },
-        "note": (
-            "Index (version {version}): 100 × the mean of the components shown; none when "
-            "fewer than three are shown."
-        ),
-    },
-}
-
-
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+# the index is per soum at the finest (a roll-up by facility reads its soums' index)
+INDEX_LEVEL = {"facility": "soum", "soum": "soum", "aimag": "aimag", "nation": "nation"}
 
 
 async def render(
@@ -85,8 +31,7 @@ async def render(
     area: str,
     template: str,
     by: str,
-    since: date,
-    until: date,
+    period: Period,
     language: str,
     today: date,
     timezone: str,
@@ -97,42 +42,59 @@ async def render(
         area=area,
         template=template,
         level=by,
-        since=since,
-        until=until,
+        period=period,
         today=today,
         timezone=timezone,
     )
+    rounds = await rollups.pooled(
+        db, principal=principal, area=area, template=template, period=period, timezone=timezone
+    )
+    document = await rollups.newest_document(db, template)
     index = await indexes.responsiveness(
         db,
         principal=principal,
         area=area,
-        by=by if by in indexes.LEVELS else "soum",
-        since=since,
-        until=until,
+        by=INDEX_LEVEL[by],
+        since=date.min,
+        until=date.max,
         today=today,
         timezone=timezone,
+        family=document.family,
+        among=rounds.ids,
     )
-    labels = await trends.indicator_labels(db, template)
-    names = {
-        code: (name_mn if language == "mn" else name_en)
-        for code, name_mn, name_en in await db.execute(
-            select(Area.code, Area.name_mn, Area.name_en)
-        )
+    units = {unit.unit: unit for unit in rollup.units}
+    asked: dict[str, object] = {
+        "area": rollup.area,
+        "template": template,
+        "by": by,
+        "since": period.since,
+        "until": period.until,
+        "campaign": period.campaign,
+        "lang": language,
     }
+
+    def query(**changes: object) -> str:
+        """This page's query string with some parameters changed (None: left out)."""
+        wanted = asked | changes
+        return urlencode({key: str(value) for key, value in wanted.items() if value is not None})
+
     return (
-        _environment()
+        environment()
         .get_template("rollup.html")
         .render(
             language=language,
             other="en" if language == "mn" else "mn",
             words=WORDS[language],
-            area=names.get(area.upper(), area.upper()),
-            template=template,
+            fig=Figures(language),
+            say=wording,
             rollup=rollup,
             index=index,
-            names=names,
-            labels={key: mn if language == "mn" else en for key, (mn, en, _, _) in labels.items()},
-            kinds={key: kind for key, (_, _, kind, _) in labels.items()},
+            units=units,
+            index_names=await rollups.area_names(db, [row.unit for row in index.rows]),
             components=indexes.COMPONENTS,
+            family=document.family,
+            query=query,
+            css_string=css_string,
+            today=today,
         )
     )

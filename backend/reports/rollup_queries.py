@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,7 +25,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.action_plans.models import ActionItem
@@ -60,16 +60,40 @@ def first_session(principal: Principal) -> Any:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Which rounds a roll-up pools: those of one campaign, those held in [since, until), or,
+    when neither is asked for, each facility's latest published round (what the public reads
+    of it now)."""
+
+    since: date | None = None
+    until: date | None = None
+    campaign: uuid.UUID | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.campaign is not None:
+            return "campaign"
+        if self.since is not None or self.until is not None:
+            return "held"
+        return "latest_published"
+
+
+def held_on(first: Any, timezone: str) -> Any:
+    """The programme's date a round was held: its first community session the caller may
+    count, or, while it has none, the date it was opened."""
+    return cast(func.timezone(timezone, func.coalesce(first.c.at, Cycle.opened_at)), Date)
+
+
 def rollup_rounds(
-    principal: Principal, *, template: str, area: str, since: date, until: date, timezone: str
-) -> Select[uuid.UUID, uuid.UUID]:
-    """The rounds (id, facility) of one template in an area, held in [since, until), that the caller
-    may see. A round is held on the date (in the programme's time zone) of its first
-    community scoring session, or, while it has none, on the date it was opened."""
+    principal: Principal, *, template: str, area: str, period: Period, timezone: str
+) -> Select[Any]:
+    """The rounds (id, facility, held date) of one template in an area that the caller may
+    see, as the period selects them (`Period`)."""
     first = first_session(principal)
-    held = cast(func.timezone(timezone, func.coalesce(first.c.at, Cycle.opened_at)), Date)
-    return (
-        select(Cycle.id, Cycle.facility_id)
+    held = held_on(first, timezone)
+    query = (
+        select(Cycle.id, Cycle.facility_id, held.label("held_on"))
         .join(Facility, Facility.id == Cycle.facility_id)
         .join(Area, Area.code == Facility.area_code)
         .join(TemplateVersion, TemplateVersion.id == Cycle.template_version_id)
@@ -79,9 +103,16 @@ def rollup_rounds(
             Template.key == template,
             Area.lineage.contains([area]),
             access.round_visible(principal),
-            held >= since,
-            held < until,
         )
+    )
+    if period.kind == "campaign":
+        return query.where(Cycle.campaign_id == period.campaign)
+    if period.kind == "held":
+        return query.where(held >= (period.since or date.min), held < (period.until or date.max))
+    return (
+        query.where(Cycle.published_at.is_not(None))
+        .ext(distinct_on(Cycle.facility_id))
+        .order_by(Cycle.facility_id, held.desc(), Cycle.opened_at.desc(), Cycle.id.desc())
     )
 
 
@@ -97,9 +128,14 @@ class Rounds:
     ids: list[uuid.UUID]
     # some facility has more than one round among them
     repeated: bool
+    # the first and the last day they were held on
+    first_held: date | None = None
+    last_held: date | None = None
+    # per facility, its latest round among them
+    latest: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
 
 
-async def find_rounds(db: AsyncSession, query: Select[uuid.UUID, uuid.UUID]) -> Rounds:
+async def find_rounds(db: AsyncSession, query: Select[Any]) -> Rounds:
     """The rounds of a `rollup_rounds` query, and the settings of the queries that follow in
     the transaction: every roll-up is planned for the values it is given (a plan made once for
     "some area, some array of rounds" guesses ten rounds, and sorts 75,000 rows by text where
@@ -114,13 +150,19 @@ async def find_rounds(db: AsyncSession, query: Select[uuid.UUID, uuid.UUID]) -> 
         )
     )
     rows = (await db.execute(query)).all()
+    latest: dict[uuid.UUID, Any] = {}
+    for row in sorted(rows, key=lambda row: (row.held_on, str(row.id))):
+        latest[row.facility_id] = row.id
     return Rounds(
         ids=[row.id for row in rows],
-        repeated=len({row.facility_id for row in rows}) < len(rows),
+        repeated=len(latest) < len(rows),
+        first_held=min((row.held_on for row in rows), default=None),
+        last_held=max((row.held_on for row in rows), default=None),
+        latest=latest,
     )
 
 
-def _among(column: Any, rounds: Rounds) -> ColumnElement[bool]:
+def among(column: Any, rounds: Rounds) -> ColumnElement[bool]:
     """The column is one of the rounds: one array parameter, however many rounds."""
     among: ColumnElement[bool] = column == any_(
         bindparam("rounds", rounds.ids, type_=ARRAY(Uuid()), unique=True)
@@ -159,7 +201,8 @@ async def rollup_scores(
         total(counted.community_participants).label("participants"),
         mean(counted.community_total, counted.community_n).label("community"),
         mean(stat.provider_total, stat.provider_n).label("provider"),
-    ).where(_among(stat.cycle_id, rounds), counted.where)
+        mean(stat.monitor_total, stat.monitor_n).label("monitor"),
+    ).where(among(stat.cycle_id, rounds), counted.where)
     if rounds.repeated:
         per_facility = per_facility.group_by(stat.facility_id, stat.indicator)
     f = per_facility.subquery("per_facility").c
@@ -173,6 +216,7 @@ async def rollup_scores(
             func.sum(f.participants).label("participants"),
             func.avg(f.community).label("community"),
             func.avg(f.provider).label("provider"),
+            func.avg(f.monitor).label("monitor"),
         )
         .join(Facility, Facility.id == f.facility_id)
         .join(Area, Area.code == Facility.area_code)
@@ -203,7 +247,7 @@ async def rollup_plans(
         .join(Area, Area.code == Facility.area_code)
         .where(
             ActionItem.deleted_at.is_(None),
-            _among(ActionItem.cycle_id, rounds),
+            among(ActionItem.cycle_id, rounds),
             access.action_item_visible(principal),
         )
         .group_by(unit)

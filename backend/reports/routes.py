@@ -15,6 +15,7 @@ from backend.database.session import DbSession
 from backend.reports import exports, page
 from backend.reports import rollup as rollups
 from backend.reports import service as reports
+from backend.reports.rollup_queries import Period
 from backend.reports.schemas import RollupOut, ScorecardOut
 
 
@@ -105,21 +106,24 @@ async def rollup(
     area: FromQuery[str],
     template: FromQuery[str],
     by: FromQuery[Literal["facility", "soum", "aimag", "nation"]] = "facility",
-    since: FromQuery[date] = date(2000, 1, 1),
-    until: FromQuery[date] = date(2100, 1, 1),
+    since: FromQuery[date | None] = None,
+    until: FromQuery[date | None] = None,
+    campaign: FromQuery[uuid.UUID | None] = None,
 ) -> RollupOut:
     """One template's indicators across an area's facilities, by facility, soum, aimag or the
-    nation, with action-plan completion and overdue rates. Only rounds held in [since, until)
-    count: a round is held on the programme-local date (SCORECARD_TIMEZONE) of its first
-    community scoring session, or on the date it was opened while it has none."""
+    nation, with action-plan completion and overdue rates per unit and, for medicines, the
+    tracers' availability, stock-outs and price ratios. Which rounds are pooled (`period` in
+    the answer): one campaign's (`campaign`), those held in [since, until) (either given), or
+    by default each facility's latest published round. A round is held on the
+    programme-local date (SCORECARD_TIMEZONE) of its first community scoring session, or on
+    the date it was opened while it has none."""
     return await rollups.rollup(
         db,
         principal=principal,
         area=area,
         template=template,
         level=by,
-        since=since,
-        until=until,
+        period=Period(since=since, until=until, campaign=campaign),
         today=state.settings.today(),
         timezone=state.settings.timezone,
     )

@@ -260,6 +260,63 @@ class RollupRow(Wire):
     completion_rate: float | None
     # past due (by the programme's own date) and neither done nor dropped / (all but dropped)
     overdue_rate: float | None
+    # the monitors' finding (yes/no: the share of facilities' checks finding yes), where they
+    # check this indicator
+    monitor: float | None = None
+    # what the figures are on: "scale", "share" (yes/no, 0-1), "count", "number", "mnt"
+    unit_kind: str = "scale"
+    # the indicator's words (a raised one's as its round states them) and which way is better
+    # ("higher", "lower", "none", or "unknown" where nobody has said)
+    label_mn: str = ""
+    label_en: str = ""
+    better: str = "higher"
+
+
+class PeriodOut(Wire):
+    """Which rounds a roll-up pools. `kind`: "latest_published" (each facility's latest
+    published round: the default), "held" (the rounds held in [since, until)) or
+    "campaign"; with the first and last day the pooled rounds were held on."""
+
+    kind: str
+    since: date | None = None
+    until: date | None = None
+    campaign_id: uuid.UUID | None = None
+    campaign_label: str | None = None
+    rounds: int = 0
+    first_held: date | None = None
+    last_held: date | None = None
+
+
+class RollupUnitOut(Wire):
+    """A unit of the roll-up by name, with its action plans' rates (once per unit); for a
+    facility, the latest of its rounds pooled (whose scorecard page a reader may open)."""
+
+    unit: str
+    name_mn: str
+    name_en: str
+    facilities: int
+    action_items: int
+    completion_rate: float | None
+    overdue_rate: float | None
+    cycle_id: uuid.UUID | None = None
+
+
+class MedicineRollupRow(Wire):
+    """One tracer medicine at one unit, over the outlets (facilities) checked: availability is
+    the share of outlets finding it in stock and not expired; stock-out days their mean; the
+    price ratios the median over the outlets that had it on the shelf (each outlet's own
+    median first). `medicine` null: the basket, each medicine weighing the same."""
+
+    unit: str
+    medicine: str | None
+    name_mn: str | None
+    name_en: str | None
+    outlets: int
+    available: float | None
+    stockout_days_30: float | None
+    stockout_days_90: float | None
+    median_price_ratio: float | None
+    originator_price_ratio: float | None
 
 
 class RollupOut(Wire):
@@ -267,3 +324,11 @@ class RollupOut(Wire):
     template: str
     by: str
     rows: list[RollupRow]
+    period: PeriodOut | None = None
+    units: list[RollupUnitOut] = []
+    medicines: list[MedicineRollupRow] = []
+    # the area's and template's names
+    area_name_mn: str = ""
+    area_name_en: str = ""
+    template_name_mn: str = ""
+    template_name_en: str = ""

@@ -19,7 +19,7 @@ from backend.cycles.models import Cycle, CycleIndicator
 from backend.cycles.sync import as_indicator
 from backend.errors import NotFound
 from backend.facilities.models import Facility
-from backend.reports import matrix, queries, rollup_queries
+from backend.reports import matrix, medicine_queries, queries, rollup_queries
 from backend.reports.aggregate import Cell, IndicatorResult, on_100
 from backend.reports.occasion import occasion
 from backend.reports.rollup import DEFAULT_TIMEZONE
@@ -331,7 +331,7 @@ async def _medicines(
     stock-out days, and the median of their median price ratios (WHO/HAI: every medicine
     weighs the same, however often it was checked)."""
     names = {m.key: m for m in await db.scalars(select(TracerMedicine))}
-    rows = [row for row in await queries.medicine_statistics(db, principal, cycle_id, checks)]
+    rows = await medicine_queries.medicine_statistics(db, principal, cycle_id, checks)
     out = [
         MedicineOut(
             key=row.medicine,

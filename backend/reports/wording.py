@@ -112,6 +112,20 @@ SCALES = {
         "percent_0_100": "0–100",
     },
 }
+FAMILIES = {
+    "mn": {
+        "parent_engagement": "Эцэг эхийн оролцоо, сургууль",
+        "medicine_availability": "Эмийн хүртээмж ба үнэ",
+        "health_insurance": "Эрүүл мэндийн даатгалын хэрэглээ",
+        "custom": "Бусад загвар",
+    },
+    "en": {
+        "parent_engagement": "Parent engagement in schools",
+        "medicine_availability": "Medicine availability and prices",
+        "health_insurance": "Health insurance use",
+        "custom": "Other templates",
+    },
+}
 # how a figure's unit is named beside it
 UNITS = {
     "mn": {

@@ -62,13 +62,30 @@ async def test_the_demo_plan_is_budgeted_approved_and_judged(
     shown = {c["key"] for c in uvs["components"] if not c["suppressed"]}
     assert {"on_time", "money", "gap_closed"} <= shown
 
+    # the area page of one template shows the index of its family, over the rounds it pools
+    family = await committed_client.get(
+        "/reports/v1/index",
+        params={"area": "MN-046", "by": "aimag", "family": "health_insurance"},
+        headers=headers,
+    )
+    [uvs_health] = family.json()["rows"]
+    assert uvs_health["rounds"] < uvs["rounds"]
     for language, heading in (("en", "Responsiveness index"), ("mn", "Хариу үйлдлийн индекс")):
         page = await committed_client.get(
             "/reports/v1/rollup.html",
-            params={"area": "MN-046", "template": "health_insurance", "lang": language},
+            params={
+                "area": "MN-046",
+                "template": "health_insurance",
+                "by": "aimag",
+                "since": "2000-01-01",
+                "lang": language,
+            },
             headers=headers,
         )
         assert page.status_code == 200, page.text
         assert heading in page.text
-        assert f"{uvs['index']:.1f}" in page.text
+        assert '<tr data-unit="MN-046">' in page.text
+        index_row = page.text.split("<table data-index>")[1].split("</table>")[0]
+        expected = "—" if uvs_health["index"] is None else f"{uvs_health['index']:.1f}"
+        assert f"<strong>{expected}</strong>" in index_row
         assert 'data-component="gap_closed"' in page.text

@@ -39,7 +39,8 @@ async def test_rollup_by_facility_and_aimag(
         ),
     )
     coordinator = await Tablet(committed_client, await field.user(Role.COORDINATOR)).sign_in()
-    params = {"area": "MN-046", "template": "parent_engagement"}
+    # every round held, published or not (by default a roll-up reads the latest published)
+    params = {"area": "MN-046", "template": "parent_engagement", "since": "2000-01-01"}
     by_facility = (
         await committed_client.get("/reports/v1/rollup", params=params, headers=coordinator.headers)
     ).json()

@@ -185,7 +185,11 @@ class Scene:
             for reader, outsider in ((self.provider, True), (self.coordinator, False)):
                 response = await self.client.get(
                     "/reports/v1/rollup",
-                    params={"area": "MN-046", "template": "parent_engagement"},
+                    params={
+                        "area": "MN-046",
+                        "template": "parent_engagement",
+                        "since": "2000-01-01",
+                    },
                     headers=reader.headers,
                 )
                 assert response.status_code == 200, response.text
