@@ -78,7 +78,9 @@ async def authenticate(connection: Connection) -> Principal:
         role=Role(role),
         device_id=claims.device_id,
         session_id=claims.session_id,
-        area_codes=tuple(area_codes),
+        # a provider belongs to its facilities only: an area it was given once (before the
+        # rule that refuses it) gives it nothing
+        area_codes=() if role == Role.PROVIDER else tuple(area_codes),
         facility_ids=tuple(facility_ids),
     )
 

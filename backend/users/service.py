@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
 from backend.auth import audit
-from backend.auth.models import RefreshToken, User, UserArea, UserFacility
+from backend.auth.models import RefreshToken, Role, User, UserArea, UserFacility
 from backend.auth.passwords import hash_password
 from backend.errors import Conflict, FieldError, InvalidInput, NotFound
 from backend.facilities.models import Facility
@@ -31,9 +31,20 @@ class UnknownScope(InvalidInput):
     code = "user.unknown_scope"
 
 
+class ProviderArea(InvalidInput):
+    """A provider (a facility's head) belongs to facilities, never to an area."""
+
+    code = "user.provider_area"
+
+
 async def _check_scope(
-    db: AsyncSession, area_codes: list[str], facility_ids: list[uuid.UUID]
+    db: AsyncSession, role: str, area_codes: list[str], facility_ids: list[uuid.UUID]
 ) -> None:
+    if role == Role.PROVIDER and area_codes:
+        raise ProviderArea(
+            "A provider belongs to its facilities, never to an area: give it facility_ids.",
+            field="area_codes",
+        )
     errors = []
     if area_codes:
         known = set(await db.scalars(select(Area.code).where(Area.code.in_(area_codes))))
@@ -109,7 +120,7 @@ async def create(db: AsyncSession, *, data: UserCreate, by: uuid.UUID | None) ->
     )
     if taken:
         raise UsernameTaken(f"The username {data.username!r} is taken.", field="username")
-    await _check_scope(db, data.area_codes, data.facility_ids)
+    await _check_scope(db, data.role.value, data.area_codes, data.facility_ids)
     user = User(
         username=data.username,
         display_name=data.display_name,
@@ -169,6 +180,12 @@ async def update_user(
         user.language = data.language
     if data.reminders is not msgspec.UNSET:
         user.reminders = data.reminders
+    current = await detail(db, user)
+    role = user.role if data.role is msgspec.UNSET else data.role.value
+    area_codes = current.area_codes if data.area_codes is msgspec.UNSET else data.area_codes
+    facility_ids = current.facility_ids if data.facility_ids is msgspec.UNSET else data.facility_ids
+    # the account's shape after the change: a provider never keeps or gains an area
+    await _check_scope(db, role, area_codes, facility_ids)
     if data.role is not msgspec.UNSET and data.role.value != user.role:
         await audit.record(
             db,
@@ -186,12 +203,6 @@ async def update_user(
         if not data.active:
             await _revoke_sessions(db, user.id)
     if data.area_codes is not msgspec.UNSET or data.facility_ids is not msgspec.UNSET:
-        current = await detail(db, user)
-        area_codes = current.area_codes if data.area_codes is msgspec.UNSET else data.area_codes
-        facility_ids = (
-            current.facility_ids if data.facility_ids is msgspec.UNSET else data.facility_ids
-        )
-        await _check_scope(db, area_codes, facility_ids)
         await _set_scope(db, user.id, area_codes, facility_ids)
         await audit.record(
             db,
