@@ -20,6 +20,10 @@ class SettingsError(ValueError):
     """A configuration value is missing or malformed."""
 
 
+# the programme's time zone unless SCORECARD_TIMEZONE says: deadlines are judged by its calendar
+DEFAULT_TIMEZONE = "Asia/Ulaanbaatar"
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Request limits the server enforces and documents."""
@@ -73,7 +77,7 @@ class Settings:
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None  # for MinIO and other S3-compatible stores
     # the programme's time zone: the dates people see and judge by (due dates, "overdue")
-    timezone: str = "Asia/Ulaanbaatar"
+    timezone: str = DEFAULT_TIMEZONE
     limits: Limits = field(default_factory=Limits)
     # reminders by email; no host: mail is off and messages wait in the outbox
     smtp: Smtp = field(default_factory=Smtp)
@@ -132,7 +136,7 @@ class Settings:
             s3_bucket=env.get("SCORECARD_S3_BUCKET") or None,
             s3_endpoint_url=env.get("SCORECARD_S3_ENDPOINT_URL") or None,
             refresh_token_days=reader.integer("SCORECARD_REFRESH_TOKEN_DAYS", 45, low=1, high=365),
-            timezone=_time_zone(env.get("SCORECARD_TIMEZONE") or "Asia/Ulaanbaatar"),
+            timezone=_time_zone(env.get("SCORECARD_TIMEZONE") or DEFAULT_TIMEZONE),
             limits=Limits(
                 max_body_bytes=reader.integer(
                     "SCORECARD_MAX_BODY_BYTES", limits.max_body_bytes, low=1024, high=1 << 30

@@ -12,11 +12,12 @@ import uuid
 from typing import Any, Literal
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.action_plans.models import ActionItem, ActionRevision, PlanDecision
 from backend.action_plans.schemas import DecisionOut, RevisionIn, RevisionOut
-from backend.action_plans.sync import ACTION_ITEM, COMMITTED
+from backend.action_plans.sync import ACTION_ITEM, AGREED
 from backend.auth import access, audit
 from backend.auth.models import Role
 from backend.auth.policy import Principal
@@ -24,9 +25,13 @@ from backend.cycles import phases
 from backend.cycles import service as cycles
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.sync.apply import Batch
+from backend.sync.models import RecordVersion
+from backend.sync.records import canonical
 
 # the facility head (its provider account) or a coordinator of its area; an admin as well
 DECIDERS = frozenset({Role.PROVIDER, Role.COORDINATOR, Role.ADMIN})
+# who may revise an agreed item, with a reason: the deciders and the meeting's facilitators
+REVISERS = DECIDERS | {Role.FACILITATOR}
 # the plan is agreed at the interface meeting: there is none to decide on before it
 FIRST_PHASE = "interface_meeting"
 
@@ -49,6 +54,35 @@ class PlanChanged(Conflict):
 
 class ReasonRequired(InvalidInput):
     code = "plan.reason_required"
+
+
+class SameHands(Conflict):
+    """Four eyes: a plan is approved by someone other than the last person who changed it,
+    and never by someone who revised it."""
+
+    code = "plan.four_eyes"
+
+
+async def _hands(
+    db: AsyncSession, item_ids: list[uuid.UUID]
+) -> tuple[uuid.UUID | None, set[uuid.UUID]]:
+    """Who last changed what the items commit to (a create counts), and who revised them."""
+    last = await db.scalar(
+        select(RecordVersion.user_id)
+        .where(
+            RecordVersion.entity == ACTION_ITEM.name,
+            RecordVersion.record_id.in_(item_ids),
+            RecordVersion.changed.has_any(array(AGREED)),
+        )
+        .order_by(RecordVersion.at.desc(), RecordVersion.id.desc())
+        .limit(1)
+    )
+    revisers = set(
+        await db.scalars(
+            select(ActionRevision.revised_by).where(ActionRevision.action_item_id.in_(item_ids))
+        )
+    )
+    return last, revisers
 
 
 async def decide(
@@ -82,6 +116,13 @@ async def decide(
     items = [w for w in items if w.values["approval"] != "approved"]
     if not items:
         raise NothingToDecide("Every item of this plan is approved already, or there is none.")
+    if decision == "approved":
+        last, revisers = await _hands(db, [w.id for w in items])
+        if principal.user_id == last or principal.user_id in revisers:
+            raise SameHands(
+                "You changed this plan: another decider (the facility head or a coordinator "
+                "of the area) approves it.",
+            )
     now = {w.id: w.version for w in items}
     if now != read:
         # a decision covers what the decider read: an item added, changed or approved since
@@ -138,6 +179,34 @@ def _decision_out(row: PlanDecision) -> DecisionOut:
     )
 
 
+async def revisions(
+    db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID
+) -> list[RevisionOut]:
+    """Every revision of the round's plan, with its reason: what the meeting agreed, and what
+    changed since, by whom and why."""
+    await cycles.get(db, principal=principal, cycle_id=cycle_id)
+    rows = await db.execute(
+        select(ActionRevision, ActionItem.version)
+        .join(ActionItem, ActionItem.id == ActionRevision.action_item_id)
+        .where(ActionItem.cycle_id == cycle_id, access.action_item_visible(principal))
+        .order_by(ActionRevision.revised_at, ActionRevision.id)
+    )
+    return [_revision_out(row, version) for row, version in rows]
+
+
+def _revision_out(row: ActionRevision, version: int) -> RevisionOut:
+    return RevisionOut(
+        id=row.id,
+        action_item_id=row.action_item_id,
+        before=row.before,
+        after=row.after,
+        reason=row.reason,
+        revised_by=row.revised_by,
+        revised_at=row.revised_at,
+        version=version,
+    )
+
+
 async def revise(
     db: AsyncSession, *, principal: Principal, item_id: uuid.UUID, data: RevisionIn
 ) -> RevisionOut:
@@ -152,12 +221,13 @@ async def revise(
         raise ReasonRequired("A revision says why.", field="reason")
     after: dict[str, Any] = {
         name: value
-        for name in COMMITTED
-        if (value := getattr(data, name)) is not None and value != working.values[name]
+        for name in AGREED
+        if (value := canonical(getattr(data, name))) is not None and value != working.values[name]
     }
     if not after:
         raise InvalidInput(
-            "A revision changes the cost, funding source, level or responsible party.",
+            "A revision changes what the item commits to: its words, due date, money, level "
+            "or responsible party.",
             field="cost_mnt",
         )
     before = {name: working.values[name] for name in after}
@@ -176,13 +246,4 @@ async def revise(
         db, audit.ACTION_REVISED, actor_id=principal.user_id, action_item_id=str(item_id)
     )
     await db.refresh(row)
-    return RevisionOut(
-        id=row.id,
-        action_item_id=item_id,
-        before=row.before,
-        after=row.after,
-        reason=row.reason,
-        revised_by=row.revised_by,
-        revised_at=row.revised_at,
-        version=working.version,
-    )
+    return _revision_out(row, working.version)

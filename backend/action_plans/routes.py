@@ -90,7 +90,7 @@ async def list_decisions(
 
 @post(
     "/action-plans/v1/items/{item_id:uuid}/revisions",
-    opt=allow(*approval.DECIDERS),
+    opt=allow(*approval.REVISERS),
     tags=["action plans"],
 )
 async def revise_item(
@@ -99,9 +99,18 @@ async def revise_item(
     item_id: FromPath[uuid.UUID],
     data: JSONBody[RevisionIn],
 ) -> RevisionOut:
-    """Change what an item commits to (cost, funding source, level, responsible party) with a
-    reason, kept beside the before and after; the only way to change them once approved."""
+    """Change what an agreed item commits to (its words, due date, cost, funding source, level,
+    responsible party) with a reason, kept beside the before and after: once the round has
+    moved past the interface meeting, or the plan was approved, the only way to change them."""
     return await approval.revise(db, principal=principal, item_id=item_id, data=data)
 
 
-ROUTES = [list_action_items, decide_plan, list_decisions, revise_item]
+@get("/action-plans/v1/cycles/{cycle_id:uuid}/revisions", opt=SIGNED_IN, tags=["action plans"])
+async def list_revisions(
+    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+) -> list[RevisionOut]:
+    """Every revision of the round's plan since it was agreed: before, after, who and why."""
+    return await approval.revisions(db, principal=principal, cycle_id=cycle_id)
+
+
+ROUTES = [list_action_items, decide_plan, list_decisions, revise_item, list_revisions]

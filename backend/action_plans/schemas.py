@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from backend.action_plans.models import FundingSource, Level
-from backend.action_plans.sync import Money
-from backend.sync.records import ShortText
+from backend.action_plans.sync import Issue, Money
+from backend.sync.records import Keys, ShortText
 from backend.wire import Wire
 
 Reason = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -49,6 +49,11 @@ class ActionItemOut(Wire):
     spent_mnt: int
     # a review date reached while the item is neither done nor dropped
     due_for_review: bool
+    # agreed at the interface meeting (the round moved past it, or the plan was approved):
+    # what it commits to changes only by revision
+    agreed: bool = False
+    # the reports' spending is beyond the item's cost: flagged for the coordinator
+    over_cost: bool = False
 
 
 class ActionItemPage(Wire):
@@ -84,14 +89,19 @@ class DecisionOut(Wire):
 
 
 class RevisionIn(Wire):
-    """What an approved item commits to, changed for a stated reason; fields left out keep
-    their value."""
+    """What an agreed item commits to, changed for a stated reason that the meeting's side can
+    read (GET /action-plans/v1/cycles/{id}/revisions); fields left out keep their value."""
 
     reason: Reason
     cost_mnt: Money | None = None
     funding_source: FundingSource | None = None
     level: Level | None = None
     responsible: ShortText | None = None
+    issue: Issue | None = None
+    action: Issue | None = None
+    resources: ShortText | None = None
+    due_on: date | None = None
+    indicator_keys: Keys | None = None
 
 
 class RevisionOut(Wire):

@@ -11,9 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.action_plans.models import ActionItem, ActionUpdate
 from backend.action_plans.schemas import ActionItemOut, ActionItemPage, ActionUpdateOut
+from backend.action_plans.sync import MEETING_PHASE
 from backend.areas.models import Area
 from backend.auth import access
 from backend.auth.policy import Principal
+from backend.cycles import phases
+from backend.cycles.models import Cycle
 from backend.facilities.models import Facility
 from backend.web.pagination import PageRequest
 
@@ -79,7 +82,12 @@ async def list_items(
         )
     ).all()
     updates: dict[uuid.UUID, list[ActionUpdateOut]] = defaultdict(list)
+    round_phases: dict[uuid.UUID, str] = {}
     if items:
+        found = await db.execute(
+            select(Cycle.id, Cycle.phase).where(Cycle.id.in_({item.cycle_id for item in items}))
+        )
+        round_phases = {cycle_id: phase for cycle_id, phase in found}
         for update in await db.scalars(
             select(ActionUpdate)
             .where(ActionUpdate.action_item_id.in_([item.id for item in items]))
@@ -118,6 +126,10 @@ async def list_items(
                 approval=item.approval,
                 spent_mnt=sum(update.spent_mnt for update in updates[item.id]),
                 due_for_review=is_due_for_review(item, today),
+                agreed=item.approval == "approved"
+                or phases.position(round_phases[item.cycle_id]) > MEETING_PHASE,
+                over_cost=item.cost_mnt is not None
+                and sum(update.spent_mnt for update in updates[item.id]) > item.cost_mnt,
             )
             for item in items
         ],

@@ -22,6 +22,8 @@ from backend.action_plans.models import (
 )
 from backend.attachments.schemas import Evidence
 from backend.auth import access
+from backend.auth.models import Role
+from backend.cycles import phases
 from backend.sync.entity import (
     Context,
     Placement,
@@ -136,14 +138,29 @@ MEETING = SyncedEntity(
 )
 
 
-# what an approved plan commits to: changed only through a recorded revision
+# what an approved plan commits to
 COMMITTED = ("cost_mnt", "funding_source", "level", "responsible")
+# what the interface meeting agreed on an item: once agreed, changed only through a recorded
+# revision with its reason (POST /action-plans/v1/items/{id}/revisions), never from a tablet
+AGREED = ("issue", "action", "indicator_keys", "resources", "due_on", *COMMITTED)
+# the plan is agreed at the interface meeting: once the round has moved past it, it stands
+MEETING_PHASE = phases.position("interface_meeting")
 
 
 class ApprovedItem(Rejected):
-    """An approved item's cost, funding, level or responsible party edited from a tablet."""
+    """An agreed item's words, dates or money edited from a tablet, its status set directly, or
+    the item deleted: an agreed plan changes by revisions and dated progress reports."""
 
     code = "action_item.approved"
+
+
+def is_agreed(ctx: Context, working: Working) -> bool:
+    """The item was agreed at the interface meeting: its round has moved past the meeting, or
+    its plan was approved."""
+    return (
+        working.values.get("approval") == "approved"
+        or phases.position(ctx.cycle(working.cycle_id).phase) > MEETING_PHASE
+    )
 
 
 def _check_item(ctx: Context, data: ActionItemCreate, values: dict[str, Any]) -> None:
@@ -155,27 +172,28 @@ def _check_item(ctx: Context, data: ActionItemCreate, values: dict[str, Any]) ->
 
 
 def _check_item_update(ctx: Context, working: Working, values: dict[str, Any]) -> None:
-    if working.values.get("approval") != "approved":
+    if not is_agreed(ctx, working):
         return
     if "status" in values and values["status"] != working.values.get("status"):
         raise ApprovedItem(
-            "the plan is approved: its items move by progress reports (action_update), dated "
+            "the plan is agreed: its items move by progress reports (action_update), dated "
             "and kept, not by editing their status",
             "data.status",
         )
-    for name in COMMITTED:
+    for name in AGREED:
         if name in values and values[name] != working.values.get(name):
             raise ApprovedItem(
-                "the plan is approved: its cost, funding, level and responsible party change "
-                "only through a revision (POST /action-plans/v1/items/{id}/revisions)",
+                "the plan is agreed: what an item commits to changes only through a revision "
+                "with its reason (POST /action-plans/v1/items/{id}/revisions)",
                 f"data.{name}",
             )
 
 
 def _check_item_delete(ctx: Context, working: Working) -> None:
-    if working.values.get("approval") == "approved":
+    if is_agreed(ctx, working):
         raise ApprovedItem(
-            "the plan is approved: an item is dropped by a progress report saying so, not deleted",
+            "the plan is agreed: an item is dropped by a coordinator's progress report saying "
+            "so, not deleted",
             "op",
         )
 
@@ -213,6 +231,49 @@ ACTION_ITEM = SyncedEntity(
 )
 
 
+class ImplausibleReport(Rejected):
+    """A progress report dated after today (the programme's date) or before its item was
+    stored, a "done" with neither a note nor evidence, or a "dropped" without a reason."""
+
+    code = "action_update.implausible"
+
+
+class DropNotAllowed(Rejected):
+    """An agreed item is dropped by a coordinator (or an admin), who answers for the plan
+    beside the facility: nobody on one side drops what both sides agreed."""
+
+    code = "action_update.drop_not_allowed"
+
+
+DROPPERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+
+
+def _check_report(ctx: Context, data: ActionUpdateCreate, values: dict[str, Any]) -> None:
+    item = ctx.reference(ACTION_ITEM.name, data.action_item_id, "data.action_item_id")
+    if data.reported_on > ctx.today:
+        raise ImplausibleReport(
+            f"a progress report is dated today ({ctx.today}) or earlier", "data.reported_on"
+        )
+    if item.created_at is not None and data.reported_on < ctx.local_date(item.created_at):
+        raise ImplausibleReport(
+            f"the action item was recorded on {ctx.local_date(item.created_at)}: a progress "
+            "report on it is dated that day or later",
+            "data.reported_on",
+        )
+    if data.status == "done" and not data.note.strip() and not data.evidence:
+        raise ImplausibleReport(
+            "a report saying done carries a note or evidence of what was done", "data.note"
+        )
+    if data.status == "dropped":
+        if not data.note.strip():
+            raise ImplausibleReport("a report dropping an item says why", "data.note")
+        if is_agreed(ctx, item) and ctx.principal.role not in DROPPERS:
+            raise DropNotAllowed(
+                "an agreed item is dropped by a coordinator of the area", "data.status"
+            )
+    return None
+
+
 def _place_update(ctx: Context, data: ActionUpdateCreate) -> Placement:
     """A progress report belongs where its action item is."""
     item = ctx.reference(ACTION_ITEM.name, data.action_item_id, "data.action_item_id")
@@ -247,5 +308,6 @@ ACTION_UPDATE = SyncedEntity(
     append_only=True,
     references={"action_item_id": ACTION_ITEM.name},
     place=_place_update,
+    check_create=_check_report,
     after_create=_move_item,
 )

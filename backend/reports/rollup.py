@@ -8,7 +8,6 @@ import statistics
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -33,12 +32,10 @@ from backend.reports.schemas import (
 from backend.scorecards import service as templates
 from backend.scorecards.document import MedicineCheck, TemplateDocument
 from backend.scorecards.models import Template, TemplateVersion, TracerMedicine
-from backend.settings import Settings
+from backend.settings import DEFAULT_TIMEZONE
 
 # Which element of an area's lineage (root first) names the unit rows are grouped by.
 LEVELS = {"facility": None, "soum": 3, "aimag": 2, "nation": 1}
-# the programme's time zone unless the caller says (the route passes the settings')
-DEFAULT_TIMEZONE = str(next(f.default for f in fields(Settings) if f.name == "timezone"))
 UNITS = {"scale": "scale", "yes_no": "share", "count": "count", "number": "number", "money": "mnt"}
 
 

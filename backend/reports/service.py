@@ -22,7 +22,6 @@ from backend.facilities.models import Facility
 from backend.reports import matrix, medicine_queries, queries, rollup_queries
 from backend.reports.aggregate import Cell, IndicatorResult, on_100
 from backend.reports.occasion import occasion
-from backend.reports.rollup import DEFAULT_TIMEZONE
 from backend.reports.schemas import (
     CellOut,
     ChoiceOut,
@@ -47,6 +46,7 @@ from backend.scorecards.document import (
     template_scale,
 )
 from backend.scorecards.models import Template, TemplateVersion, TracerMedicine
+from backend.settings import DEFAULT_TIMEZONE
 
 NUMERIC = frozenset({"scale", "yes_no", "count", "number", "money"})
 CHOICE = frozenset({"single_choice", "multi_choice"})

@@ -8,7 +8,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy import update
@@ -16,12 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.models import Role
 from backend.auth.policy import Principal
+from backend.settings import DEFAULT_TIMEZONE
 from backend.sync.entity import CycleInfo, SyncedEntity, Working
 from backend.sync.models import RecordVersion
 from backend.sync.records import typed_values
 from backend.sync.rules import UnknownReference, creation
 
 NOBODY = uuid.UUID(int=0)
+PROGRAMME = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 @dataclass
@@ -36,6 +40,11 @@ class Desk:
     made: dict[tuple[str, uuid.UUID], Working] = field(default_factory=dict)
     # records changed as the consequence of one just made, not yet written
     followed: list[tuple[Working, dict[str, Any]]] = field(default_factory=list)
+    # the programme's date the records are made on
+    today: date = field(default_factory=lambda: datetime.now(UTC).astimezone(PROGRAMME).date())
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(PROGRAMME).date()
 
     @property
     def principal(self) -> Principal:

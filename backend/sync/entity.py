@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from sqlalchemy import ColumnElement
@@ -79,6 +80,8 @@ class Working:
     dirty: bool = False
     content_hash: str | None = None
     changed_fields: set[str] = field(default_factory=set)
+    # when the server first stored it (None: made by this push)
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,15 @@ class Context(Protocol):
 
     @property
     def cycles(self) -> Mapping[uuid.UUID, CycleInfo]: ...
+
+    @property
+    def today(self) -> date:
+        """The programme's date (its time zone): what a reported date is judged against."""
+        ...
+
+    def local_date(self, moment: datetime) -> date:
+        """A moment as the programme's date."""
+        ...
 
     def cycle(self, cycle_id: uuid.UUID) -> CycleInfo:
         """The round in the pusher's scope, or the mutation is refused."""

@@ -162,7 +162,7 @@ async def push(
         if replayed
         else {}
     )
-    batch = Batch(db, principal, device_id)
+    batch = Batch(db, principal, device_id, timezone=settings.timezone)
     await batch.prefetch([m for m in mutations if m.mutation_id > settled])
 
     now = datetime.now(UTC)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Uuid,
@@ -26,6 +27,7 @@ from backend.cycles.models import Cycle
 from backend.facilities import service as facilities
 from backend.facilities.models import Facility
 from backend.scorecards.models import TemplateVersion
+from backend.settings import DEFAULT_TIMEZONE
 from backend.sync import entity as entities
 from backend.sync.entity import CycleInfo, SyncedEntity, Working
 from backend.sync.models import Conflict, RecordVersion
@@ -48,6 +50,15 @@ class Workset:
     snapshots: dict[tuple[str, uuid.UUID, int], dict[str, Any] | None] = field(default_factory=dict)
     # (kind, id) of stored records whose ids this push's creates name: one id, one record
     taken: set[tuple[str, uuid.UUID]] = field(default_factory=set)
+    # the programme's time zone: a reported date is judged by its calendar
+    timezone: str = DEFAULT_TIMEZONE
+
+    @property
+    def today(self) -> date:
+        return self.local_date(datetime.now(UTC))
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(ZoneInfo(self.timezone)).date()
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -322,6 +333,7 @@ def _working(kind: SyncedEntity, row: Any) -> Working:
         cycle_id=getattr(row, "cycle_id", None) or uuid.UUID(int=0),
         new=False,
         content_hash=getattr(row, "content_hash", None),
+        created_at=row.created_at,
     )
 
 

@@ -2,7 +2,9 @@
 two tablets is a conflict, and the plan's approval by the facility head or a coordinator."""
 
 import uuid
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import AsyncClient
@@ -16,8 +18,19 @@ from tests.support.sync_data import action_item
 pytestmark = pytest.mark.asyncio
 
 
-def _report(item: uuid.UUID, status: str, spent: int, on: str = "2026-12-01") -> dict[str, Any]:
-    return {"action_item_id": str(item), "status": status, "reported_on": on, "spent_mnt": spent}
+def _today() -> str:
+    """The programme's date: reports are dated today or earlier, never before their item."""
+    return datetime.now(ZoneInfo("Asia/Ulaanbaatar")).date().isoformat()
+
+
+def _report(item: uuid.UUID, status: str, spent: int, note: str = "") -> dict[str, Any]:
+    return {
+        "action_item_id": str(item),
+        "status": status,
+        "reported_on": _today(),
+        "spent_mnt": spent,
+        "note": note or f"{status}: reported at the school",
+    }
 
 
 async def _items(client: AsyncClient, tablet: Tablet, **params: Any) -> list[dict[str, Any]]:
@@ -136,19 +149,15 @@ async def test_approval_by_role_and_what_it_locks(
     assert returned.status_code == 201, returned.text
     assert {i["approval"] for i in await _items(committed_client, team)} == {"returned"}
 
-    # the head read the plan; a tablet then raised a cost: the head's decision covers what it
-    # read, so nothing is approved unseen
+    # the head read the plan; a coordinator then revised a cost: the head's decision covers
+    # what it read, so nothing is approved unseen
     read = _read(await _items(committed_client, team))
-    [books_read] = [i for i in read if i["id"] == str(books)]
-    await team.push(
-        team.mutation(
-            "action_item",
-            "update",
-            books,
-            {"cost_mnt": 9_000_000},
-            base_version=books_read["version"],
-        )
+    raised = await committed_client.post(
+        f"/action-plans/v1/items/{books}/revisions",
+        json={"cost_mnt": 9_000_000, "reason": "Books for every class"},
+        headers=coordinator.headers,
     )
+    assert raised.status_code == 201, raised.text
     unseen = await committed_client.post(
         decisions, json={"decision": "approved", "items": read}, headers=head.headers
     )
@@ -156,6 +165,9 @@ async def test_approval_by_role_and_what_it_locks(
     assert {i["approval"] for i in await _items(committed_client, team)} == {"returned"}
 
     approve = {"decision": "approved", "items": _read(await _items(committed_client, team))}
+    # four eyes: the coordinator revised the plan, so the head approves it
+    own = await committed_client.post(decisions, json=approve, headers=coordinator.headers)
+    assert (own.status_code, own.json()["code"]) == (409, "plan.four_eyes")
     approved = await committed_client.post(decisions, json=approve, headers=head.headers)
     assert approved.status_code == 201, approved.text
     assert sorted(approved.json()["items"]) == sorted([str(repairs), str(books)])
@@ -170,8 +182,9 @@ async def test_approval_by_role_and_what_it_locks(
         )
     assert "plan.approved" in events
 
-    # a tablet no longer changes what the approved plan commits to; the action's words it may
+    # a tablet no longer changes what the agreed plan commits to, its words included
     [item] = [i for i in await _items(committed_client, team) if i["id"] == str(repairs)]
+    assert item["agreed"] is True
     version = item["version"]
     answer = await team.push(
         team.mutation("action_item", "update", repairs, {"cost_mnt": 5}, base_version=version),
@@ -182,47 +195,54 @@ async def test_approval_by_role_and_what_it_locks(
             "action_item",
             "update",
             repairs,
-            {"action": "Repair both toilets"},
+            {"action": "Put up a poster"},
             base_version=version,
         ),
-    )
-    codes = [(r["status"], (r.get("error") or {}).get("code")) for r in answer["results"]]
-    assert codes == [
-        ("rejected", "action_item.approved"),
-        ("rejected", "action_item.approved"),
-        ("applied", None),
-    ]
-    # nor deletes it, nor marks it done without a dated report
-    [item] = [i for i in await _items(committed_client, team) if i["id"] == str(repairs)]
-    version = item["version"]
-    answer = await team.push(
         team.mutation("action_item", "update", repairs, {"status": "done"}, base_version=version),
         team.mutation("action_item", "delete", repairs, base_version=version),
     )
     codes = [(r["status"], (r.get("error") or {}).get("code")) for r in answer["results"]]
-    assert codes == [("rejected", "action_item.approved"), ("rejected", "action_item.approved")]
+    assert codes == [("rejected", "action_item.approved")] * 5
+    # nor drops it by a report: a coordinator does, with a reason
     answer = await team.push(
         team.mutation("action_update", "create", uuid.uuid4(), _report(repairs, "dropped", 0))
     )
-    assert answer["results"][0]["status"] == "applied"
+    assert answer["results"][0]["error"]["code"] == "action_update.drop_not_allowed"
+    desk = await Tablet(committed_client, coordinator.user).sign_in()
+    answer = await desk.push(
+        desk.mutation(
+            "action_update",
+            "create",
+            uuid.uuid4(),
+            _report(repairs, "dropped", 0, note="The soum rebuilt the toilets itself"),
+        )
+    )
+    assert answer["results"][0]["status"] == "applied", answer["results"][0]
     [item] = [i for i in await _items(committed_client, team) if i["id"] == str(repairs)]
     assert item["status"] == "dropped"
 
-    # a revision does, with its reason, before and after kept
+    # a revision does, with its reason, before and after kept, for everyone to read
     revision = await committed_client.post(
-        f"/action-plans/v1/items/{repairs}/revisions",
-        json={"cost_mnt": 1_450_000, "reason": "Pipes cost more than quoted"},
-        headers=coordinator.headers,
+        f"/action-plans/v1/items/{books}/revisions",
+        json={"cost_mnt": 1_450_000, "reason": "Books cost less than quoted"},
+        headers=team.headers,
     )
     assert revision.status_code == 201, revision.text
-    assert revision.json()["before"] == {"cost_mnt": 1_200_000}
+    assert revision.json()["before"] == {"cost_mnt": 9_000_000}
     assert revision.json()["after"] == {"cost_mnt": 1_450_000}
-    [item] = [i for i in await _items(committed_client, team) if i["id"] == str(repairs)]
+    [item] = [i for i in await _items(committed_client, team) if i["id"] == str(books)]
     assert (item["cost_mnt"], item["approval"]) == (1_450_000, "approved")
+    listed = await committed_client.get(
+        f"/action-plans/v1/cycles/{field.cycle_id}/revisions", headers=head.headers
+    )
+    assert [r["reason"] for r in listed.json()] == [
+        "Books for every class",
+        "Books cost less than quoted",
+    ]
     refused = await committed_client.post(
-        f"/action-plans/v1/items/{repairs}/revisions",
+        f"/action-plans/v1/items/{books}/revisions",
         json={"cost_mnt": 1, "reason": "x"},
-        headers=team.headers,
+        headers=viewer.headers,
     )
     assert refused.status_code == 403
 
