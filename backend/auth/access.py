@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy.orm import aliased
 
 from backend.action_plans.models import ActionItem, ActionUpdate, InterfaceMeeting
 from backend.auth.models import Role
@@ -105,12 +106,38 @@ def may_settle(principal: Principal) -> bool:
     return principal.role in RESOLVERS
 
 
+# from the interface meeting on, the comparison is the meeting's: the provider reads it too
+COMPARISON_PHASES = ("interface_meeting", "action_plan", "follow_up", "closed")
+
+
+def comparison_open(principal: Principal, cycle_id: Any) -> ColumnElement[bool]:
+    """Whether the community's figures of a round (by an id column) may reach the caller. The
+    provider scores itself blind (DOMAIN.md): it reads the community's scores from the moment
+    its own self-assessment is in, or the round reaches the interface meeting, whichever comes
+    first. Everyone else reads them whenever they may see the round."""
+    if principal.role is not Role.PROVIDER:
+        return true()
+    own = aliased(Submission)
+    return or_(
+        cycle_id.in_(select(Cycle.id).where(Cycle.phase.in_(COMPARISON_PHASES))),
+        exists().where(
+            own.cycle_id == cycle_id, own.respondent == "provider", own.deleted_at.is_(None)
+        ),
+    )
+
+
 def publishable(principal: Principal) -> ColumnElement[bool]:
     """A submission whose answers may enter the caller's figures (the disclosure rule)."""
     if not is_outsider(principal):
         return true()
     return and_(
-        or_(Submission.respondent != "community", Submission.participants >= MIN_GROUP_SIZE),
+        or_(
+            Submission.respondent != "community",
+            and_(
+                Submission.participants >= MIN_GROUP_SIZE,
+                comparison_open(principal, Submission.cycle_id),
+            ),
+        ),
         cycle_visible(principal, Submission.cycle_id),
     )
 

@@ -34,6 +34,7 @@ from backend.areas.models import Area
 from backend.attachments import refs
 from backend.attachments.models import Attachment, AttachmentRef
 from backend.auth import access
+from backend.auth.models import Role
 from backend.auth.policy import Principal
 from backend.facilities.models import Facility
 from backend.reports.models import CycleStatistic
@@ -110,14 +111,21 @@ def countable_statistics(principal: Principal) -> Countable:
             community_participants=stat.community_participants + stat.small_participants,
             community_total=stat.community_total + stat.small_total,
         )
+    # a provider scoring blind counts no community group yet (access.comparison_open)
+    shown = access.comparison_open(principal, stat.cycle_id)
+    blind = principal.role is Role.PROVIDER
+
+    def community(column: Any) -> Any:
+        return case((shown, column), else_=0) if blind else column
+
     return Countable(
         where=and_(
             stat.community_n + stat.provider_n + stat.monitor_n > 0,
             access.cycle_visible(principal, stat.cycle_id),
         ),
-        community_n=stat.community_n,
-        community_participants=stat.community_participants,
-        community_total=stat.community_total,
+        community_n=community(stat.community_n),
+        community_participants=community(stat.community_participants),
+        community_total=community(stat.community_total),
     )
 
 

@@ -14,6 +14,7 @@ import pytest
 from httpx import AsyncClient
 
 from backend.auth.models import Role
+from backend.cycles.models import Cycle
 from backend.database.session import Database
 from backend.sync.models import Conflict
 from tests.support.field import Programme, Tablet, programme, school_answers
@@ -74,7 +75,11 @@ async def _scene(client: AsyncClient, database: Database) -> Scene:
 
 
 async def _publish(client: AsyncClient, scene: Scene, *cycles: uuid.UUID) -> None:
+    """The rounds reach the interface meeting (the comparison is the provider's to read too),
+    and are published with their reasons reviewed."""
     for cycle_id in cycles:
+        async with scene.school.database.sessionmaker() as db, db.begin():
+            (await db.get_one(Cycle, cycle_id)).phase = "interface_meeting"
         for step in ("publish", "review-reasons"):
             response = await client.post(
                 f"/cycles/v1/{cycle_id}/{step}", headers=scene.coordinator.headers
@@ -316,7 +321,7 @@ async def test_a_viewers_pulled_versions_do_not_count_what_happens_elsewhere(
     )
     await committed_client.post(
         f"/cycles/v1/{scene.school.cycle_id}/advance",
-        json={"to": "self_assessment"},
+        json={"to": "action_plan"},
         headers=scene.coordinator.headers,
     )
     # the round changed once more; nothing else shows in its version
