@@ -33,6 +33,7 @@ from backend.errors import NotFound
 from backend.facilities.models import Facility
 from backend.reports import rollup as rollups
 from backend.reports import service as reports
+from backend.reports.rollup_queries import Period
 from backend.scorecards.models import Template, TemplateVersion
 from backend.submissions.models import Submission
 from tests.support.identity import make_user
@@ -165,8 +166,7 @@ async def _figures(db: AsyncSession, principal: Principal) -> dict[str, Any]:
             area="MN",
             template="parent_engagement",
             level=level,
-            since=date(2000, 1, 1),
-            until=date(2100, 1, 1),
+            period=Period(since=date(2000, 1, 1), until=date(2100, 1, 1)),
             today=date(2027, 1, 1),
         )
         seen[f"rollup {level}"] = msgspec.to_builtins(rolled)
@@ -219,8 +219,7 @@ async def _check(url: str, author: uuid.UUID, schools: list) -> None:
                 area="MN",
                 template="parent_engagement",
                 level="nation",
-                since=date(2000, 1, 1),
-                until=date(2100, 1, 1),
+                period=Period(since=date(2000, 1, 1), until=date(2100, 1, 1)),
                 today=date(2027, 1, 1),
             )
             counted = next(
