@@ -88,6 +88,8 @@ class CyclePhaseChange(Base):
 INDICATOR_KINDS = ("scale", "yes_no", "count")
 INDICATOR_ORIGINS = ("community", "provider")
 INDICATOR_STATUSES = ("proposed", "selected", "dropped", "merged")
+# which way is good; "none" where a direction has no meaning (counts, money)
+INDICATOR_DIRECTIONS = ("higher", "lower", "none")
 
 
 class CycleIndicator(SyncedColumns, Base):
@@ -99,6 +101,7 @@ class CycleIndicator(SyncedColumns, Base):
         CheckConstraint(f"kind IN {INDICATOR_KINDS}", name="kind"),
         CheckConstraint(f"origin IN {INDICATOR_ORIGINS}", name="origin"),
         CheckConstraint(f"status IN {INDICATOR_STATUSES}", name="status"),
+        CheckConstraint(f"better IN {INDICATOR_DIRECTIONS}", name="better"),
         Index("ix_cycle_indicator_cycle_id", "cycle_id"),
         # one standing indicator per key in a round; the same issue raised again is merged
         # into it (a dropped one does not hold its key: the issue may be raised anew)
@@ -123,3 +126,6 @@ class CycleIndicator(SyncedColumns, Base):
     status: Mapped[str] = mapped_column(Text, server_default="proposed")
     merged_into: Mapped[uuid.UUID | None]
     tag: Mapped[str | None] = mapped_column(Text)
+    # raised issues are mostly problems ("classrooms are cold"): lower is better there. Set
+    # when a facilitator selects the indicator; null until someone has (unknown)
+    better: Mapped[str | None] = mapped_column(Text)

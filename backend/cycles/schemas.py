@@ -139,3 +139,5 @@ class RaisedIndicatorOut(Wire):
     # keys of the indicators merged into it
     absorbed: list[str]
     tag: str | None
+    # which way is better: higher, lower, or none (a count); null while nobody has set it
+    better: str | None = None
