@@ -33,7 +33,9 @@ class Campaign(Base):
     __tablename__ = "campaign"
 
     id: Mapped[ServerUuid]
+    # the Mongolian label, the primary one; English beside it where a coordinator gave one
     label: Mapped[str] = mapped_column(Text)
+    label_en: Mapped[str | None] = mapped_column(Text)
     template_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("template_version.id"))
     area_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
     facility_type: Mapped[str] = mapped_column(Text)
@@ -51,7 +53,10 @@ class Cycle(Base):
     id: Mapped[ServerUuid]
     facility_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("facility.id"))
     template_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("template_version.id"))
+    # the round's label in Mongolian, the primary one ("2026 оны хаврын үе"); English beside
+    # it where a coordinator gave one, else readers in English get the Mongolian (label_for)
     label: Mapped[str] = mapped_column(Text)
+    label_en: Mapped[str | None] = mapped_column(Text)
     phase: Mapped[str] = mapped_column(Text, server_default="preparation")
     previous_cycle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cycle.id"))
     campaign_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaign.id"))
@@ -67,6 +72,11 @@ class Cycle(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+    def label_for(self, language: str) -> str:
+        """The label a reader of `language` (mn or en) sees: English falls back to the
+        Mongolian label, the one every round has."""
+        return (self.label_en or self.label) if language == "en" else self.label
 
 
 class CyclePhaseChange(Base):

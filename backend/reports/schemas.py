@@ -216,6 +216,7 @@ class OccasionOut(Wire):
 
 class ScorecardOut(Wire):
     cycle_id: uuid.UUID
+    # the round's label in Mongolian, the primary one (as `label_mn`)
     label: str
     phase: str
     facility_id: uuid.UUID
@@ -244,6 +245,9 @@ class ScorecardOut(Wire):
     template_name_en: str = ""
     # where and when
     occasion: OccasionOut | None = None
+    # the round's label in each language; English is the Mongolian one where none was given
+    label_mn: str = ""
+    label_en: str = ""
 
 
 class RollupRow(Wire):

@@ -236,6 +236,8 @@ async def scorecard(
     return ScorecardOut(
         cycle_id=cycle.id,
         label=cycle.label,
+        label_mn=cycle.label_for("mn"),
+        label_en=cycle.label_for("en"),
         phase=cycle.phase,
         facility_id=facility.id,
         facility_name_mn=facility.name_mn,
