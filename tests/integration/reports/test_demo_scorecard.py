@@ -69,6 +69,7 @@ async def test_the_demo_shows_outsiders_a_real_comparison_without_the_small_grou
     path = f"/reports/v1/cycles/{round_id}/scorecard"
     coordinator = await _sign_in(committed_client, "demo_coordinator")
     inside = (await committed_client.get(path, headers=coordinator)).json()
+    assert (inside["label_mn"], inside["label_en"]) == ("2026 оны намрын үе", "2026 autumn round")
     for username in ("demo_provider", "demo_viewer"):
         headers = await _sign_in(committed_client, username)
         card = (await committed_client.get(path, headers=headers)).json()
