@@ -131,6 +131,18 @@ async def _outcome(client: AsyncClient, site: ft.Site, cycle_id: Any) -> dict[st
     return item  # type: ignore[no-any-return]
 
 
+async def _rolled_up(client: AsyncClient, site: ft.Site) -> dict[str, Any]:
+    """The facility's latest published round in the area's roll-up, by indicator."""
+    coordinator = await Tablet(client, site.author).sign_in()
+    answer = await client.get(
+        "/reports/v1/rollup",
+        params={"area": AREA, "template": "parent_engagement"},
+        headers=coordinator.headers,
+    )
+    assert answer.status_code == 200, answer.text
+    return {row["indicator"]: row for row in answer.json()["rows"]}
+
+
 async def test_a_problem_scored_less_in_the_next_round_improved(
     committed_client: AsyncClient, committed_database: Database
 ) -> None:
@@ -144,6 +156,11 @@ async def test_a_problem_scored_less_in_the_next_round_improved(
         -50.0,
     )
     assert (item["indicators_compared"], item["indicators_without_direction"]) == (1, 0)
+    rows = await _rolled_up(committed_client, site)
+    assert (rows["cold_classrooms"]["community"], rows["cold_classrooms"]["better"]) == (
+        2.0,
+        "lower",
+    )
 
 
 async def test_a_raised_indicator_without_a_direction_is_not_judged(
@@ -160,3 +177,4 @@ async def test_a_raised_indicator_without_a_direction_is_not_judged(
     assert (item["indicators_compared"], item["indicators_without_direction"]) == (1, 1)
     # the gap's size does not depend on which way is better
     assert item["gap_change"] == -50.0
+    assert (await _rolled_up(committed_client, site))["cold_classrooms"]["better"] == "unknown"
