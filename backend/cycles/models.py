@@ -33,7 +33,9 @@ class Campaign(Base):
     __tablename__ = "campaign"
 
     id: Mapped[ServerUuid]
+    # the Mongolian label, the primary one; English beside it where a coordinator gave one
     label: Mapped[str] = mapped_column(Text)
+    label_en: Mapped[str | None] = mapped_column(Text)
     template_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("template_version.id"))
     area_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
     facility_type: Mapped[str] = mapped_column(Text)
@@ -51,7 +53,10 @@ class Cycle(Base):
     id: Mapped[ServerUuid]
     facility_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("facility.id"))
     template_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("template_version.id"))
+    # the round's label in Mongolian, the primary one ("2026 оны хаврын үе"); English beside
+    # it where a coordinator gave one, else readers in English get the Mongolian (label_for)
     label: Mapped[str] = mapped_column(Text)
+    label_en: Mapped[str | None] = mapped_column(Text)
     phase: Mapped[str] = mapped_column(Text, server_default="preparation")
     previous_cycle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cycle.id"))
     campaign_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaign.id"))
@@ -67,6 +72,11 @@ class Cycle(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+    def label_for(self, language: str) -> str:
+        """The label a reader of `language` (mn or en) sees: English falls back to the
+        Mongolian label, the one every round has."""
+        return (self.label_en or self.label) if language == "en" else self.label
 
 
 class CyclePhaseChange(Base):
@@ -88,6 +98,8 @@ class CyclePhaseChange(Base):
 INDICATOR_KINDS = ("scale", "yes_no", "count")
 INDICATOR_ORIGINS = ("community", "provider")
 INDICATOR_STATUSES = ("proposed", "selected", "dropped", "merged")
+# which way is good; "none" where a direction has no meaning (counts, money)
+INDICATOR_DIRECTIONS = ("higher", "lower", "none")
 
 
 class CycleIndicator(SyncedColumns, Base):
@@ -99,6 +111,7 @@ class CycleIndicator(SyncedColumns, Base):
         CheckConstraint(f"kind IN {INDICATOR_KINDS}", name="kind"),
         CheckConstraint(f"origin IN {INDICATOR_ORIGINS}", name="origin"),
         CheckConstraint(f"status IN {INDICATOR_STATUSES}", name="status"),
+        CheckConstraint(f"better IN {INDICATOR_DIRECTIONS}", name="better"),
         Index("ix_cycle_indicator_cycle_id", "cycle_id"),
         # one standing indicator per key in a round; the same issue raised again is merged
         # into it (a dropped one does not hold its key: the issue may be raised anew)
@@ -123,3 +136,6 @@ class CycleIndicator(SyncedColumns, Base):
     status: Mapped[str] = mapped_column(Text, server_default="proposed")
     merged_into: Mapped[uuid.UUID | None]
     tag: Mapped[str | None] = mapped_column(Text)
+    # raised issues are mostly problems ("classrooms are cold"): lower is better there. Set
+    # when a facilitator selects the indicator; null until someone has (unknown)
+    better: Mapped[str | None] = mapped_column(Text)

@@ -4,7 +4,7 @@ with every group that raised it (its own and those of the indicators merged into
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,16 @@ from backend.submissions.models import Submission
 # which groups' words a reader may read in a round: None for every group (the programme's
 # team); else the group types named
 Shown = frozenset[str] | None
+# which way is better as reports read it: a raised indicator's own direction, or "unknown"
+# while nobody has set it; "none" where a direction has no meaning (a count)
+Direction = Literal["higher", "lower", "none", "unknown"]
+_SET: dict[str, Direction] = {"higher": "higher", "lower": "lower", "none": "none"}
+
+
+def direction(better: str | None) -> Direction:
+    """A raised indicator's direction as reports read it: never "higher" by default, since
+    groups word their issues as problems."""
+    return _SET.get(better or "", "unknown")
 
 
 async def groups_shown(
@@ -122,6 +132,7 @@ def stand(rows: list[CycleIndicator], *, shown: Shown) -> list[RaisedIndicatorOu
                 raised_by=_named(groups, shown),
                 absorbed=[m.key for m in merged] if shown is None or shown else [],
                 tag=row.tag,
+                better=row.better,
             )
         )
     return out

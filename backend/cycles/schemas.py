@@ -27,7 +27,10 @@ class PlannedGroup(Wire):
 class CycleIn(Wire):
     facility_id: uuid.UUID
     template_version_id: uuid.UUID
+    # the round's label in Mongolian, the primary one ("2026 оны хаврын үе")
     label: Label
+    # the same in English ("2026 spring round"); English readers get `label` without it
+    label_en: Label | None = None
     planned_groups: Annotated[list[PlannedGroup], msgspec.Meta(max_length=30)] = msgspec.field(
         default_factory=list
     )
@@ -37,6 +40,7 @@ class CycleOut(Wire):
     id: uuid.UUID
     facility_id: uuid.UUID
     template_version_id: uuid.UUID
+    # in Mongolian, the primary label
     label: str
     phase: str
     previous_cycle_id: uuid.UUID | None
@@ -46,6 +50,8 @@ class CycleOut(Wire):
     closed_at: datetime | None
     published_at: datetime | None = None
     reasons_reviewed_at: datetime | None = None
+    # in English; null where none was given (readers in English are shown `label`)
+    label_en: str | None = None
 
 
 class CyclePage(Wire):
@@ -83,7 +89,9 @@ class CampaignIn(Wire):
     template_version_id: uuid.UUID
     area_code: str
     facility_type: FacilityType
+    # the rounds' label in Mongolian, the primary one, and in English
     label: Label
+    label_en: Label | None = None
     planned_groups: Annotated[list[PlannedGroup], msgspec.Meta(max_length=30)] = msgspec.field(
         default_factory=list
     )
@@ -100,6 +108,7 @@ class CycleRecord(Wire):
 
     facility_id: uuid.UUID
     template_version_id: uuid.UUID
+    # in Mongolian, the primary label
     label: str
     phase: str
     previous_cycle_id: uuid.UUID | None
@@ -107,6 +116,8 @@ class CycleRecord(Wire):
     opened_at: datetime
     closed_at: datetime | None
     published_at: datetime | None
+    # in English; null where none was given (show `label`)
+    label_en: str | None = None
 
     @classmethod
     def of(cls, row: Any) -> CycleRecord:
@@ -120,6 +131,7 @@ class CycleRecord(Wire):
             opened_at=row.opened_at,
             closed_at=row.closed_at,
             published_at=row.published_at,
+            label_en=row.label_en,
         )
 
 
@@ -139,3 +151,5 @@ class RaisedIndicatorOut(Wire):
     # keys of the indicators merged into it
     absorbed: list[str]
     tag: str | None
+    # which way is better: higher, lower, or none (a count); null while nobody has set it
+    better: str | None = None

@@ -57,6 +57,7 @@ def cycle_out(cycle: Cycle) -> CycleOut:
         facility_id=cycle.facility_id,
         template_version_id=cycle.template_version_id,
         label=cycle.label,
+        label_en=cycle.label_en,
         phase=cycle.phase,
         previous_cycle_id=cycle.previous_cycle_id,
         campaign_id=cycle.campaign_id,
@@ -115,6 +116,7 @@ async def _new_cycle(
     facility: Facility,
     version: TemplateVersion,
     label: str,
+    label_en: str | None,
     planned_groups: list[PlannedGroup],
     by: uuid.UUID,
     campaign_id: uuid.UUID | None = None,
@@ -123,6 +125,7 @@ async def _new_cycle(
         facility_id=facility.id,
         template_version_id=version.id,
         label=label,
+        label_en=label_en,
         previous_cycle_id=await _previous_cycle(db, facility.id, version.template_id),
         campaign_id=campaign_id,
         planned_groups=msgspec.to_builtins(planned_groups),
@@ -151,6 +154,7 @@ async def open_cycle(db: AsyncSession, *, principal: Principal, data: CycleIn) -
         facility=facility,
         version=version,
         label=data.label,
+        label_en=data.label_en,
         planned_groups=data.planned_groups,
         by=principal.user_id,
     )
@@ -180,6 +184,7 @@ async def open_campaign(db: AsyncSession, *, principal: Principal, data: Campaig
     ).all()
     campaign = Campaign(
         label=data.label,
+        label_en=data.label_en,
         template_version_id=version.id,
         area_code=area.code,
         facility_type=data.facility_type,
@@ -197,6 +202,7 @@ async def open_campaign(db: AsyncSession, *, principal: Principal, data: Campaig
             facility=facility,
             version=version,
             label=data.label,
+            label_en=data.label_en,
             planned_groups=data.planned_groups,
             by=principal.user_id,
             campaign_id=campaign.id,

@@ -7,6 +7,9 @@ every group then scores the selected ones beside the template's. The same issue 
 tablets offline (the same `key`) is one indicator: the later arrival is stored merged into the
 first, and an indicator's groups are its own `raised_by` and those of every indicator merged
 into it, so nothing anyone typed is lost.
+
+Groups word their issues as problems ("classrooms are cold in winter"), so which way is better
+is the indicator's own (`better`): set by the facilitator who selects it, unknown until then.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ CONTRACT_AREA = "sync"
 IndicatorKind = Literal["scale", "yes_no", "count"]
 Origin = Literal["community", "provider"]
 IndicatorStatus = Literal["proposed", "selected", "dropped", "merged"]
+# which way is good; "none" where a direction has no meaning (a count); null: not set yet
+Better = Literal["higher", "lower", "none"]
 # proposed, then one of the three; two different outcomes of one indicator conflict
 STAGES = {"proposed": 0, "selected": 1, "dropped": 1, "merged": 1}
 Groups = Annotated[list[CountKey], msgspec.Meta(max_length=50)]
@@ -43,8 +48,9 @@ Tag = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 OPEN_PHASE = {"community": "community_scoring", "provider": "self_assessment"}
 CONSOLIDATORS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR})
 RAISERS = {"community": CONSOLIDATORS, "provider": CONSOLIDATORS | {Role.PROVIDER}}
-# what may still change once the set is frozen: a coordinator's translation and tag
+# what may still change once the set is frozen: a coordinator's translation, tag and direction
 TRANSLATORS = frozenset({Role.ADMIN, Role.COORDINATOR})
+AFTER_FREEZE = frozenset({"label", "tag", "better"})
 
 
 class IndicatorLabel(Wire):
@@ -64,6 +70,8 @@ class CycleIndicatorCreate(Wire):
     status: IndicatorStatus = "proposed"
     merged_into: uuid.UUID | None = None
     tag: Tag | None = None
+    # which way is better: set when the indicator is selected; null while nobody has said
+    better: Better | None = None
 
 
 class CycleIndicatorUpdate(Wire):
@@ -72,6 +80,7 @@ class CycleIndicatorUpdate(Wire):
     status: IndicatorStatus | Unset = UNSET
     merged_into: uuid.UUID | Unset | None = UNSET
     tag: Tag | Unset | None = UNSET
+    better: Better | Unset | None = UNSET
 
 
 class IndicatorFrozen(Rejected):
@@ -120,6 +129,9 @@ def scored(ctx: Context, cycle_id: uuid.UUID, compiled: CompiledTemplate) -> Com
 
 
 def as_indicator(values: dict[str, Any], scale: Scale) -> Indicator:
+    """The indicator as answers are checked against it. A template indicator's `better` is
+    higher or lower; a raised one may also be none or unknown, so what reads its direction
+    reads the record's own (`raised.direction`); the Indicator carries it only where it can."""
     kinds: dict[str, Scale | YesNo | Count] = {"scale": scale, "yes_no": YesNo(), "count": Count()}
     answer = kinds[values["kind"]]
     label = values["label"]
@@ -131,6 +143,7 @@ def as_indicator(values: dict[str, Any], scale: Scale) -> Indicator:
         respondents=["community", "monitor"] if values["origin"] == "community" else ["provider"],
         required=False,
         ask_reason=values["origin"] == "community",
+        better="lower" if values.get("better") == "lower" else "higher",
     )
 
 
@@ -201,11 +214,12 @@ def _check_update(ctx: Context, working: Working, values: dict[str, Any]) -> Non
         raise KeyTaken("another indicator of the round holds this key", "data.status")
     if _frozen(ctx, working.cycle_id, working.values["origin"]):
         label = values.get("label")
-        if set(values) - {"label", "tag"} or (
+        if set(values) - AFTER_FREEZE or (
             label is not None and label.get("mn") != working.values["label"]["mn"]
         ):
             raise IndicatorFrozen(
-                "once scoring is over only the English label and the tag change", "data"
+                "once scoring is over only the English label, the tag and the direction change",
+                "data",
             )
     _check_merge(ctx, working.cycle_id, working, {**working.values, **values})
 
@@ -232,6 +246,17 @@ def _check_merge(
         raise BadMerge("merge into an indicator that stands", "data.merged_into")
 
 
+def _direction_to_standing(ctx: Context, working: Working) -> None:
+    """A newcomer merged into a standing indicator (the same issue raised on another tablet)
+    gives it its direction if it has none; a direction already set stands."""
+    values = working.values
+    if values["status"] != "merged" or values.get("better") is None:
+        return
+    into = ctx.reference(CYCLE_INDICATOR.name, uuid.UUID(values["merged_into"]), "data.merged_into")
+    if into.values.get("better") is None:
+        ctx.follow(into, {"better": values["better"]})
+
+
 CYCLE_INDICATOR = SyncedEntity(
     visible=access.cycle_indicator_visible,
     name="cycle_indicator",
@@ -249,6 +274,7 @@ CYCLE_INDICATOR = SyncedEntity(
         "status",
         "merged_into",
         "tag",
+        "better",
     ),
     writers=CONSOLIDATORS | {Role.PROVIDER},
     policies={"raised_by": Policy.SET, "status": Policy.LIFECYCLE},
@@ -256,6 +282,7 @@ CYCLE_INDICATOR = SyncedEntity(
     check_create=_check_create,
     check_change=_check_change,
     check_update=_check_update,
+    after_create=_direction_to_standing,
     loaded_with_round=True,
     deletable=False,
     as_read=raised.as_read,

@@ -159,7 +159,7 @@ async def comparison_ready(db: AsyncSession, *, cycle: Cycle) -> int:
             Facts(
                 name=person.name,
                 facility=facility_name(facility, person.language),
-                round=cycle.label,
+                round=cycle.label_for(person.language),
                 link=scorecard_link(cycle.id, person.language),
             ),
         )
@@ -191,7 +191,7 @@ async def scan(db: AsyncSession, *, today: date) -> int:
     alone: nobody can record progress on them any more."""
     rows = (
         await db.execute(
-            select(ActionItem, Cycle.label, Facility)
+            select(ActionItem, Cycle, Facility)
             .join(Cycle, Cycle.id == ActionItem.cycle_id)
             .join(Facility, Facility.id == Cycle.facility_id)
             .where(
@@ -207,8 +207,8 @@ async def scan(db: AsyncSession, *, today: date) -> int:
     facility_ids = {facility.id for _, _, facility in rows}
     coordinators = await coordinators_of(db, facility_ids)
     providers = await providers_of(db, facility_ids)
-    candidates: list[tuple[str, Recipient, Kind, ActionItem, str, Facility]] = []
-    for item, label, facility in rows:
+    candidates: list[tuple[str, Recipient, Kind, ActionItem, Cycle, Facility]] = []
+    for item, cycle, facility in rows:
         people = list(coordinators.get(facility.id, []))
         if item.level in FACILITY_LEVELS:
             people += providers.get(facility.id, [])
@@ -220,7 +220,7 @@ async def scan(db: AsyncSession, *, today: date) -> int:
         for kind, topic in topics:
             for person in people:
                 key = f"{topic}:to:{person.user_id}"
-                candidates.append((key, person, kind, item, label, facility))
+                candidates.append((key, person, kind, item, cycle, facility))
     queued = set(
         await db.scalars(
             select(OutboxMessage.key).where(
@@ -229,7 +229,7 @@ async def scan(db: AsyncSession, *, today: date) -> int:
         )
     )
     reminders = []
-    for key, person, kind, item, label, facility in candidates:
+    for key, person, kind, item, cycle, facility in candidates:
         if key in queued:
             continue
         text = render(
@@ -238,7 +238,7 @@ async def scan(db: AsyncSession, *, today: date) -> int:
             Facts(
                 name=person.name,
                 facility=facility_name(facility, person.language),
-                round=label,
+                round=cycle.label_for(person.language),
                 link=scorecard_link(item.cycle_id, person.language),
                 action=item.action,
                 responsible=item.responsible,

@@ -1,9 +1,9 @@
 """What a reminder says, in its reader's language: a Jinja2 template per kind and language
 (templates/KIND.LANG.txt, first line the subject). Plain text, so nothing is escaped.
 
-A reminder names the facility, the round's label, the action's text, its dates and a link
-path, and nothing any respondent said or was counted by: no scores, groups, reasons,
-suggestions or participant counts ever reach the template's variables.
+A reminder names the facility and the round's label in the reader's language, the action's
+text, its dates and a link path, and nothing any respondent said or was counted by: no scores,
+groups, reasons, suggestions or participant counts ever reach the template's variables.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class Facts:
 
     name: str  # the reader's own display name
     facility: str
-    round: str
+    round: str  # the round's label in the reader's language (Cycle.label_for)
     link: str
     action: str = ""
     responsible: str = ""

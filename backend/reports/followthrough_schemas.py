@@ -23,15 +23,19 @@ class ItemOutcomeOut(Wire):
     next_cycle_id: uuid.UUID | None
     # the linked indicators read in both rounds
     indicators_compared: int
-    # mean change of the community score on the linked indicators, 0-100, positive = better
+    # mean change of the community score on the linked indicators with a known direction,
+    # 0-100, positive = better
     community_change: float | None
     # mean change of the community-provider gap's size, 0-100 points, negative = closed
     gap_change: float | None
     # done_improved, done_not_improved, not_done_improved, not_done_not_improved; None when
     # it cannot be judged (see `unjudged`)
     outcome: str | None
-    # why there is no outcome: dropped, no_next_round, no_scores
+    # why there is no outcome: dropped, no_next_round, no_scores, no_direction (the linked
+    # indicators read in both rounds are raised ones whose direction is unset or none)
     unjudged: str | None
+    # of `indicators_compared`, those without a known direction: not in `community_change`
+    indicators_without_direction: int = 0
 
 
 class RoundOutcomesOut(Wire):

@@ -12,7 +12,8 @@ each a share between 0 and 1 with its base `n`:
   against the money committed;
 - gap_closed: of the (round, indicator) pairs read in a round and in the facility's previous
   round by both the community and the provider, the share whose community-provider gap
-  narrowed (on the 0-100 scale);
+  narrowed (on the 0-100 scale). The gap's size is the same whichever way is better, so a
+  raised indicator counts here whether or not its direction is known;
 - participation: of the priority focus groups planned for the rounds past community scoring
   (women, herders, people with disabilities), the share heard: a scored community session of
   that group with at least MIN_GROUP_SIZE people.

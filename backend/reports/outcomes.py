@@ -10,8 +10,14 @@ round of the same template, on the common 0-100 scale, toward the better directi
 - outcome: done or not done (the item's status), crossed with improved (community change
   above 0) or not.
 
-Dropped items, items whose facility has no next round yet, and items whose indicators were
-not scored in both rounds are not judged, and say why. Scores are those the caller may count:
+Which way is better is the indicator's: a template's says higher or lower; a raised one's is
+what facilitators set, in either round (the two rounds' tagged indicators must not disagree).
+An indicator without a known direction (unset, or "none") adds nothing to the community
+change, though its gap's size still counts: the size is the same whichever way is good.
+
+Dropped items, items whose facility has no next round yet, items whose indicators were not
+scored in both rounds, and items whose scored indicators have no known direction are not
+judged, and say why. Scores are those the caller may count:
 an outsider's from publishable cells only."""
 
 from __future__ import annotations
@@ -53,6 +59,27 @@ def _mean(values: list[float]) -> float | None:
     return round(statistics.fmean(values), 2) if values else None
 
 
+def _direction(here: facts.Measure, there: list[facts.Measure]) -> str | None:
+    """Which way is better for a linked indicator read in both rounds: what the rounds say
+    where they say it (a raised indicator's direction may be set in one round only); None
+    where neither says, or they disagree (the issue was worded the other way round)."""
+    said = {m.better for m in (here, *there) if m.better != "unknown"}
+    return said.pop() if said in ({"higher"}, {"lower"}) else None
+
+
+def _unjudged(
+    status: str, nxt: uuid.UUID | None, change: float | None, undirected: int
+) -> str | None:
+    """Why an item has no outcome, if it has none."""
+    if status == "dropped":
+        return "dropped"
+    if nxt is None:
+        return "no_next_round"
+    if change is None:
+        return "no_direction" if undirected else "no_scores"
+    return None
+
+
 def _judge(
     item: ActionItem,
     spent: int,
@@ -62,7 +89,7 @@ def _judge(
 ) -> ItemOutcomeOut:
     changes: list[float] = []
     gaps: list[float] = []
-    compared = 0
+    compared = undirected = 0
     nxt = round_.next_id
     if nxt is not None and item.status != "dropped":
         here, there = measures.get(round_.id, {}), measures.get(nxt, {})
@@ -80,22 +107,18 @@ def _judge(
                 continue
             compared += 1
             c1 = statistics.fmean(c1s_known)
-            changes.append(measure.toward_better(c1 - c0))
+            change = facts.toward_better(c1 - c0, _direction(measure, [there[o] for o in others]))
+            if change is None:
+                undirected += 1
+            else:
+                changes.append(change)
             p0 = measure.on_100(before.provider) if before else None
             p1s = [there[o].on_100(a.provider) for o, a in zip(others, after, strict=True) if a]
             p1s_known = [v for v in p1s if v is not None]
             if p0 is not None and p1s_known:
                 gaps.append(abs(c1 - statistics.fmean(p1s_known)) - abs(c0 - p0))
     community_change = _mean(changes)
-    unjudged = (
-        "dropped"
-        if item.status == "dropped"
-        else "no_next_round"
-        if nxt is None
-        else "no_scores"
-        if community_change is None
-        else None
-    )
+    unjudged = _unjudged(item.status, nxt, community_change, undirected)
     return ItemOutcomeOut(
         id=item.id,
         cycle_id=item.cycle_id,
@@ -109,6 +132,7 @@ def _judge(
         level=item.level,
         next_cycle_id=nxt,
         indicators_compared=compared,
+        indicators_without_direction=undirected,
         community_change=community_change,
         gap_change=_mean(gaps),
         outcome=None

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.areas.models import Area
 from backend.auth import access
 from backend.auth.policy import Principal
+from backend.cycles import raised
 from backend.cycles.models import Campaign, CycleIndicator
 from backend.errors import InvalidInput, NotFound
 from backend.facilities.models import Facility
@@ -160,7 +161,8 @@ async def pooled(
 async def _raised_labels(
     db: AsyncSession, rounds: Rounds, known: set[str]
 ) -> dict[str, tuple[str, str, str]]:
-    """The words of the rounds' selected raised indicators, by key (the first round's)."""
+    """The words of the rounds' selected raised indicators, by key (the first round's), and
+    which way is better: the first round's that says it, else unknown."""
     if not rounds.ids:
         return {}
     found: dict[str, tuple[str, str, str]] = {}
@@ -173,9 +175,14 @@ async def _raised_labels(
         )
         .order_by(CycleIndicator.created_at, CycleIndicator.id)
     ):
-        if row.key not in known and row.key not in found:
+        if row.key in known:
+            continue
+        if row.key not in found:
             label = row.label
             found[row.key] = (label["mn"], label.get("en") or label["mn"], "unknown")
+        mn, en, better = found[row.key]
+        if better == "unknown":
+            found[row.key] = (mn, en, raised.direction(row.better))
     return found
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.areas.models import Area
 from backend.auth import access
 from backend.auth.policy import Principal
+from backend.cycles import raised
 from backend.cycles.models import Cycle, CycleIndicator
 from backend.facilities.models import Facility
 from backend.reports import rollup_queries
@@ -63,6 +64,7 @@ class Measure:
     kind: str
     low: float | None
     high: float | None
+    # higher or lower; a raised indicator's may also be none or unknown (raised.direction)
     better: str
     tag: str | None
 
@@ -78,9 +80,15 @@ class Measure:
             )
         return None
 
-    def toward_better(self, change: float) -> float:
-        """A change read so that positive is better."""
-        return change if self.better == "higher" else -change
+
+def toward_better(change: float, better: str | None) -> float | None:
+    """A change read so that positive is better; None where no direction is known (a raised
+    indicator nobody has set, or one where a direction has no meaning)."""
+    if better == "higher":
+        return change
+    if better == "lower":
+        return -change
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,14 +207,14 @@ async def measures(
                 else (None, None)
             )
             out[cycle_id][indicator.key] = Measure(kind, low, high, indicator.better, None)
-    raised = await db.scalars(
+    selected = await db.scalars(
         select(CycleIndicator).where(
             CycleIndicator.cycle_id.in_(ids),
             CycleIndicator.status == "selected",
             CycleIndicator.deleted_at.is_(None),
         )
     )
-    for row in raised:
+    for row in selected:
         scale = scales[row.cycle_id]
         low, high = (
             (scale.min, scale.max)
@@ -215,7 +223,9 @@ async def measures(
             if row.kind == "yes_no"
             else (None, None)
         )
-        out[row.cycle_id][row.key] = Measure(row.kind, low, high, "higher", row.tag)
+        out[row.cycle_id][row.key] = Measure(
+            row.kind, low, high, raised.direction(row.better), row.tag
+        )
     return out
 
 

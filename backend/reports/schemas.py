@@ -47,6 +47,9 @@ class IndicatorOut(Wire):
     # the range scores are drawn against (scales, and yes/no as 0-1); null for counts and sums
     scale_min: float | None
     scale_max: float | None
+    # which way is good: "higher" or "lower"; for a raised indicator also "none" (no direction
+    # has meaning: a count) or "unknown" (nobody has set it yet). Only higher and lower say
+    # whether a score is good
     better: str
     community: CellOut | None
     community_groups: list[CellOut]
@@ -166,6 +169,7 @@ class MatrixRow(Wire):
     unit: str
     scale_min: float | None
     scale_max: float | None
+    # as IndicatorOut.better: higher, lower, none or unknown
     better: str
     cells: list[MatrixCell | None]
     community: MatrixCell | None
@@ -212,6 +216,7 @@ class OccasionOut(Wire):
 
 class ScorecardOut(Wire):
     cycle_id: uuid.UUID
+    # the round's label in Mongolian, the primary one (as `label_mn`)
     label: str
     phase: str
     facility_id: uuid.UUID
@@ -240,6 +245,9 @@ class ScorecardOut(Wire):
     template_name_en: str = ""
     # where and when
     occasion: OccasionOut | None = None
+    # the round's label in each language; English is the Mongolian one where none was given
+    label_mn: str = ""
+    label_en: str = ""
 
 
 class RollupRow(Wire):

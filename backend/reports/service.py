@@ -6,6 +6,7 @@ import statistics
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -59,6 +60,18 @@ UNITS = {
     "single_choice": "choices",
     "multi_choice": "choices",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """An indicator the round scores: the template's, or one its groups raised."""
+
+    indicator: Indicator
+    # which way is better (IndicatorOut.better): a template indicator's higher or lower; a
+    # raised one's as set, none, or unknown while unset
+    better: str
+    origin: str = "template"
+    raised_by: list[str] = field(default_factory=list)
 
 
 async def _previous_means(db: AsyncSession, principal: Principal, cycle: Cycle) -> dict[str, float]:
@@ -149,9 +162,7 @@ async def scorecard(
 
     evidence = await queries.cycle_evidence(db, principal, cycle.id) if show_reasons else {}
     indicators = []
-    scored: list[tuple[Indicator, str, list[str]]] = [
-        (indicator, "template", []) for indicator in document.indicators
-    ]
+    scored = [Scored(indicator, indicator.better) for indicator in document.indicators]
     shown = await raised.groups_shown(db, principal, {cycle.id})
     scored += await _raised(db, cycle, document, shown=shown[cycle.id])
     choosing = [i.key for i in document.indicators if i.answer.__struct_config__.tag in CHOICE]
@@ -159,7 +170,8 @@ async def scorecard(
     if choosing:
         for row in await queries.choice_counts(db, principal, cycle.id, choosing):
             chosen[row.indicator][row.option] = row.n
-    for indicator, origin, raised_by in scored:
+    for entry in scored:
+        indicator = entry.indicator
         kind = str(indicator.answer.__struct_config__.tag)
         if kind not in NUMERIC and kind not in CHOICE:
             continue
@@ -180,7 +192,7 @@ async def scorecard(
                 answer_type=kind,
                 scale_min=low,
                 scale_max=high,
-                better=indicator.better,
+                better=entry.better,
                 community=_out(result.overall, kind, low, high) if result.overall else None,
                 community_groups=[_out(cell, kind, low, high) for cell in result.groups],
                 provider_mean=_round(result.provider_mean),
@@ -192,8 +204,8 @@ async def scorecard(
                 change=result.change,
                 reasons=reasons.get(indicator.key, []) if show_reasons else None,
                 evidence=evidence.get(indicator.key, []),
-                origin=origin,
-                raised_by=raised_by,
+                origin=entry.origin,
+                raised_by=entry.raised_by,
                 choices=_choices(indicator, chosen.get(indicator.key, {})),
                 unit=UNITS.get(kind, "scale"),
                 community_100=on_100(
@@ -224,6 +236,8 @@ async def scorecard(
     return ScorecardOut(
         cycle_id=cycle.id,
         label=cycle.label,
+        label_mn=cycle.label_for("mn"),
+        label_en=cycle.label_for("en"),
         phase=cycle.phase,
         facility_id=facility.id,
         facility_name_mn=facility.name_mn,
@@ -244,9 +258,9 @@ async def scorecard(
             indicators,
             planned=[group.get("type", "") for group in cycle.planned_groups or []],
             compared={
-                indicator.key
-                for indicator, _, _ in scored
-                if {"community", "provider"} & set(indicator.respondents)
+                entry.indicator.key
+                for entry in scored
+                if {"community", "provider"} & set(entry.indicator.respondents)
             },
         ),
         template_name_mn=document.name.mn,
@@ -294,8 +308,9 @@ def _input(indicator: Indicator, row: Any, evidence: list[str]) -> InputOut:
 
 async def _raised(
     db: AsyncSession, cycle: Cycle, document: TemplateDocument, *, shown: raised.Shown
-) -> list[tuple[Indicator, str, list[str]]]:
-    """The round's selected raised indicators, scored beside the template's."""
+) -> list[Scored]:
+    """The round's selected raised indicators, scored beside the template's, each read in its
+    own direction (unknown while nobody has set it)."""
     rows = list(
         await db.scalars(
             select(CycleIndicator)
@@ -306,18 +321,20 @@ async def _raised(
     # a raised indicator is scored on the template's scale
     scale = template_scale(document)
     return [
-        (
-            as_indicator(
+        Scored(
+            indicator=as_indicator(
                 {
                     "key": out.key,
                     "kind": out.kind,
                     "origin": out.origin,
                     "label": {"mn": out.label_mn, "en": out.label_en},
+                    "better": out.better,
                 },
                 scale,
             ),
-            out.origin,
-            out.raised_by,
+            better=raised.direction(out.better),
+            origin=out.origin,
+            raised_by=out.raised_by,
         )
         for out in raised.stand(rows, shown=shown)
         if out.status == "selected"

@@ -12,6 +12,10 @@ import msgspec
 
 from backend.wire import Wire
 
+# the tablet contract published these under schemas/templates/ before the package was named
+# scorecards; a published path stays
+CONTRACT_AREA = "templates"
+
 Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Respondent = Literal["community", "provider", "monitor"]
 RESPONDENTS: tuple[Respondent, ...] = ("community", "provider", "monitor")

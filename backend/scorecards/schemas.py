@@ -11,6 +11,10 @@ import msgspec
 from backend.scorecards.document import TemplateDocument
 from backend.wire import Wire
 
+# the tablet contract published these under schemas/templates/ before the package was named
+# scorecards; a published path stays
+CONTRACT_AREA = "templates"
+
 
 class VersionSummary(Wire):
     id: uuid.UUID

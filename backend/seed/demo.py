@@ -159,8 +159,10 @@ async def _seed_facilities(db: AsyncSession) -> None:
     )
 
 
+# The demo's rounds, labelled in Mongolian and English.
+DEMO_ROUND = demo_rounds.RoundLabel("2026 оны намрын үе", "2026 autumn round")
+SPRING_ROUND = demo_rounds.RoundLabel("2026 оны хаврын үе", "2026 spring round")
 # Which family each demo facility is scored with this round.
-DEMO_ROUND = "2026 autumn round"
 _ROUND_FAMILIES = {
     "school": "parent_engagement",
     "pharmacy": "medicine_availability",
@@ -196,7 +198,7 @@ async def _seed_showcase(
         facility_id=facility_id,
         version_id=version.id,
         document=document,
-        label="2026 spring round",
+        label=SPRING_ROUND,
         phase="closed",
         groups=groups,
         level=0.35,
@@ -250,7 +252,8 @@ async def _seed_cycles(
             id=demo_rounds.round_id(facility_id, DEMO_ROUND),
             facility_id=facility_id,
             template_version_id=versions[family].id,
-            label=DEMO_ROUND,
+            label=DEMO_ROUND.mn,
+            label_en=DEMO_ROUND.en,
             phase="community_scoring",
             planned_groups=[{"type": group} for group in _GROUPS[family]],
             opened_by=opened_by,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -100,9 +101,18 @@ def _value(indicator: Indicator, rng: random.Random, level: float) -> Any:
     raise TypeError(type(answer))
 
 
-def round_id(facility_id: uuid.UUID, label: str) -> uuid.UUID:
-    """Demo rounds have fixed ids too, so examples and guides can name them."""
-    return uuid.uuid5(facility_id, label)
+@dataclass(frozen=True, slots=True)
+class RoundLabel:
+    """A demo round's label in Mongolian (the primary one) and in English."""
+
+    mn: str
+    en: str
+
+
+def round_id(facility_id: uuid.UUID, label: RoundLabel) -> uuid.UUID:
+    """Demo rounds have fixed ids too, so examples and guides can name them. Made from the
+    English label, as they were before rounds had a Mongolian one, so those ids stand."""
+    return uuid.uuid5(facility_id, label.en)
 
 
 def answers_for(
@@ -153,7 +163,7 @@ async def seed_round(
     facility_id: uuid.UUID,
     version_id: uuid.UUID,
     document: TemplateDocument,
-    label: str,
+    label: RoundLabel,
     phase: str,
     groups: list[str],
     level: float,
@@ -165,12 +175,14 @@ async def seed_round(
 ) -> Cycle:
     """One round at one facility, scored and (past the meeting) planned; its groups may have
     raised indicators of their own, scored beside the template's."""
-    rng = random.Random(f"{facility_id}{label}")  # noqa: S311 (made-up demo scores, reproducible)
+    # made-up demo scores, the same every time (seeded as before rounds had a Mongolian label)
+    rng = random.Random(f"{facility_id}{label.en}")  # noqa: S311
     cycle = Cycle(
         id=round_id(facility_id, label),
         facility_id=facility_id,
         template_version_id=version_id,
-        label=label,
+        label=label.mn,
+        label_en=label.en,
         phase=phase,
         previous_cycle_id=previous_cycle_id,
         planned_groups=[{"type": group} for group in groups],

@@ -10,14 +10,15 @@ from typing import Any
 import msgspec
 
 from backend.scorecards.document import TemplateDocument
-from backend.seed.demo_raised import raised_answers
+from backend.seed.demo_raised import Selected, raised_answers
 from backend.seed.demo_rounds import answers_for
 from backend.simulate.cast import Device
 
 PEOPLE = ("School director", "Council chair", "Soum governor", "Head nurse", "Pharmacist")
 VENUES = ("Soum hall", "School gym", "Bag centre", "Khoroo office")
 REASONS = ("Мэдээлэл хүрдэггүй", "Хүлээлгийн хугацаа урт", "Эм дутдаг")
-# issues focus groups raise themselves; the same one comes up on several tablets offline
+# issues focus groups raise themselves; the same one comes up on several tablets offline.
+# Each is a problem, so the facilitator who selects it says lower is better
 ISSUES = (
     ("toilets_locked", "Жорлон цоожтой байдаг"),
     ("classrooms_cold", "Анги өвөл хүйтэн"),
@@ -25,6 +26,7 @@ ISSUES = (
     ("long_queue", "Дугаар авахад урт дараалал"),
     ("no_receipt", "Баримт өгдөггүй"),
 )
+ISSUE_DIRECTION = "lower"
 ULAANBAATAR = timezone(timedelta(hours=8))
 
 
@@ -87,7 +89,7 @@ def _submit(device: Device, day: date, ledger: Ledger, respondent: str, action: 
         if cycle["phase"] == "community_scoring" and rng.random() < 0.4:
             _raise_issue(device, cycle_id, document, group["type"], ledger)
         selected = [
-            (values["key"], values["kind"])
+            Selected(values["key"], values["kind"], values.get("better"))
             for values in _raised(device, cycle_id)
             if values["status"] == "selected"
         ]
@@ -153,9 +155,12 @@ def _consolidate(device: Device, ledger: Ledger) -> None:
     if not proposed:
         return
     chosen = device.rng.choice(proposed)
-    status = "selected" if device.rng.random() < 0.8 else "dropped"
-    device.tablet.update("cycle_indicator", chosen["id"], {"status": status})
-    ledger.count(f"issue {status}")
+    if device.rng.random() < 0.8:
+        device.tablet.select_indicator(chosen["id"], better=ISSUE_DIRECTION)
+        ledger.count("issue selected")
+    else:
+        device.tablet.update("cycle_indicator", chosen["id"], {"status": "dropped"})
+        ledger.count("issue dropped")
 
 
 def _one_of_mine(device: Device) -> str | None:

@@ -149,6 +149,12 @@ class TabletClient:
         self.outbox.add(entity, "update", record_id, changes, version, base, self.clock())
         self.store.edit(entity, record_id, changes)
 
+    def select_indicator(self, record_id: str, *, better: str) -> None:
+        """A facilitator selects a raised indicator for scoring and says which way is better
+        (`higher`, `lower`, or `none` for a count): groups word their issues as problems, so
+        the server never guesses it."""
+        self.update("cycle_indicator", record_id, {"status": "selected", "better": better})
+
     def delete(self, entity: str, record_id: str) -> None:
         held = self.store.server.get((entity, record_id))
         version = held.version if held else 1

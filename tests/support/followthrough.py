@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from backend.action_plans.models import ActionItem, ActionUpdate
 from backend.auth.models import Role, User
-from backend.cycles.models import Cycle
+from backend.cycles.models import Cycle, CycleIndicator
 from backend.database.session import Database
 from backend.facilities.models import Facility
 from backend.scorecards.models import Template, TemplateVersion
@@ -67,6 +67,35 @@ async def round_at(
         db.add(cycle)
         await db.flush()
         return cycle.id
+
+
+async def raised(
+    site: Site,
+    cycle_id: uuid.UUID,
+    key: str,
+    label_mn: str,
+    *,
+    kind: str = "scale",
+    better: str | None = None,
+    tag: str | None = None,
+) -> None:
+    """An indicator the round's parents raised, selected for scoring."""
+    async with site.database.sessionmaker() as db, db.begin():
+        db.add(
+            CycleIndicator(
+                id=uuid.uuid4(),
+                cycle_id=cycle_id,
+                key=key,
+                label={"mn": label_mn, "en": None},
+                kind=kind,
+                raised_by=["parents"],
+                status="selected",
+                tag=tag,
+                better=better,
+                facility_id=site.facility_id,
+                created_by=site.author.id,
+            )
+        )
 
 
 async def scored(

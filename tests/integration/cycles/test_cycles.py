@@ -54,6 +54,50 @@ async def test_open_and_advance_a_cycle(client: AsyncClient, db: AsyncSession) -
     assert moved.json()["phase"] == "community_scoring"
 
 
+async def test_a_round_is_labelled_in_mongolian_and_english_english_falling_back(
+    client: AsyncClient, db: AsyncSession
+) -> None:
+    school = await make_facility(db, area_code="MN-046")
+    coordinator = await headers_for(client, db, Role.COORDINATOR, areas=["MN-046"])
+    version_id = await _published(db, "parent_engagement")
+    opened = await client.post(
+        "/cycles/v1",
+        json={
+            "facility_id": str(school.id),
+            "template_version_id": version_id,
+            "label": "2026 оны хаврын үе",
+            "label_en": "2026 spring round",
+        },
+        headers=coordinator,
+    )
+    assert opened.status_code == 201, opened.text
+    cycle = opened.json()
+    assert (cycle["label"], cycle["label_en"]) == ("2026 оны хаврын үе", "2026 spring round")
+    card = (
+        await client.get(f"/reports/v1/cycles/{cycle['id']}/scorecard", headers=coordinator)
+    ).json()
+    assert (card["label"], card["label_mn"], card["label_en"]) == (
+        "2026 оны хаврын үе",
+        "2026 оны хаврын үе",
+        "2026 spring round",
+    )
+
+    # a round opened with its Mongolian label only reads the same in English
+    await client.post(
+        f"/cycles/v1/{cycle['id']}/advance", json={"to": "closed"}, headers=coordinator
+    )
+    mongolian_only = (
+        await _open(client, coordinator, school.id, version_id, "2026 оны намрын үе")
+    ).json()
+    assert mongolian_only["label_en"] is None
+    card = (
+        await client.get(
+            f"/reports/v1/cycles/{mongolian_only['id']}/scorecard", headers=coordinator
+        )
+    ).json()
+    assert (card["label_mn"], card["label_en"]) == ("2026 оны намрын үе", "2026 оны намрын үе")
+
+
 async def test_phases_refuse_to_move_backwards(client: AsyncClient, db: AsyncSession) -> None:
     school = await make_facility(db, area_code="MN-046")
     coordinator = await headers_for(client, db, Role.COORDINATOR, areas=["MN-046"])
@@ -163,7 +207,8 @@ async def test_campaign_opens_a_cycle_at_every_school_in_the_area(
             "template_version_id": version_id,
             "area_code": "MN-046",
             "facility_type": "school",
-            "label": "2026 autumn round",
+            "label": "2026 оны намрын үе",
+            "label_en": "2026 autumn round",
         },
         headers=coordinator,
     )
@@ -172,6 +217,12 @@ async def test_campaign_opens_a_cycle_at_every_school_in_the_area(
     assert campaign.json()["skipped_open_already"] == [str(schools[0].id)]
     listed = await client.get("/cycles/v1", params={"open_only": True}, headers=coordinator)
     assert listed.json()["total"] == 3
+    opened = {c["id"]: c for c in listed.json()["items"]}
+    for cycle_id in campaign.json()["opened"]:
+        assert (opened[cycle_id]["label"], opened[cycle_id]["label_en"]) == (
+            "2026 оны намрын үе",
+            "2026 autumn round",
+        )
 
 
 async def test_cycles_of_another_aimag_are_invisible(client: AsyncClient, db: AsyncSession) -> None:

@@ -54,6 +54,29 @@ async def test_overdue_item_tells_area_coordinators_and_providers_each_in_their_
     assert await reminders.scan(place.db, today=TODAY) == 3
 
 
+async def test_the_round_is_named_in_the_readers_language_english_falling_back_to_mongolian(
+    place,  # type: ignore[no-untyped-def]
+) -> None:
+    english = await place.person(Role.COORDINATOR, language="en")
+    mongolian = await place.person(Role.PROVIDER, language="mn")
+    place.cycle.label, place.cycle.label_en = "2026 оны намрын үе", "2026 autumn round"
+    await place.db.commit()
+    await place.item(due_on=TODAY - timedelta(days=1))
+
+    await reminders.scan(place.db, today=TODAY)
+    by_user = {m.user_id: m for m in await place.messages()}
+    assert "Facility: Ulaangom School 3 (2026 autumn round)" in by_user[english.id].body
+    assert "Улаангом 3-р сургууль (2026 оны намрын үе)" in by_user[mongolian.id].body
+
+    # a round opened without an English label: English readers get the Mongolian one
+    place.cycle.label_en = None
+    await place.db.commit()
+    await place.item(due_on=TODAY - timedelta(days=2))
+    await reminders.scan(place.db, today=TODAY)
+    latest = [m for m in await place.messages() if m.user_id == english.id][-1]
+    assert "Facility: Ulaangom School 3 (2026 оны намрын үе)" in latest.body
+
+
 async def test_opted_out_inactive_and_addressless_users_are_not_told(place) -> None:  # type: ignore[no-untyped-def]
     told = await place.person(Role.COORDINATOR)
     await place.person(Role.COORDINATOR, reminders=False)
@@ -117,6 +140,7 @@ async def test_comparison_ready_is_written_with_the_phase_change_and_only_with_i
     provider = await place.person(Role.PROVIDER, language="en")
     db = place.db
     place.cycle.phase = "self_assessment"
+    place.cycle.label, place.cycle.label_en = "2026 оны намрын үе", "2026 autumn round"
     await db.commit()
     cycle_id, provider_id, principal = place.cycle.id, provider.id, _principal(coordinator.id)
 
@@ -125,6 +149,7 @@ async def test_comparison_ready_is_written_with_the_phase_change_and_only_with_i
     assert message.user_id == provider_id  # the provider; coordinators are not told
     assert message.key == f"comparison:{cycle_id}:to:{provider_id}"
     assert message.subject == "Your comparison is ready: Ulaangom School 3"
+    assert "Facility: Ulaangom School 3 (2026 autumn round)" in message.body
     await db.rollback()  # the move fails after all: so does its message
     assert await _comparisons(db) == []
     phase = await db.scalar(select(Cycle.phase).where(Cycle.id == cycle_id))

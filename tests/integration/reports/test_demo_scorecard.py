@@ -35,6 +35,10 @@ async def test_the_demo_school_shows_gaps_changes_and_a_plan(
         trended = [i for i in card["indicators"] if i["change"] is not None]
         assert compared, card["template_key"]
         assert trended, card["template_key"]
+        # the groups' own issues are problems ("no receipt is given"): lower is better
+        raised = [i for i in card["indicators"] if i["origin"] != "template"]
+        assert raised, card["template_key"]
+        assert {i["better"] for i in raised} == {"lower"}, card["template_key"]
         page = await committed_client.get(
             f"/reports/v1/cycles/{cycle['id']}/scorecard.html", headers=headers
         )
@@ -65,6 +69,7 @@ async def test_the_demo_shows_outsiders_a_real_comparison_without_the_small_grou
     path = f"/reports/v1/cycles/{round_id}/scorecard"
     coordinator = await _sign_in(committed_client, "demo_coordinator")
     inside = (await committed_client.get(path, headers=coordinator)).json()
+    assert (inside["label_mn"], inside["label_en"]) == ("2026 оны намрын үе", "2026 autumn round")
     for username in ("demo_provider", "demo_viewer"):
         headers = await _sign_in(committed_client, username)
         card = (await committed_client.get(path, headers=headers)).json()

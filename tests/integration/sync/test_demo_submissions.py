@@ -29,7 +29,7 @@ async def _demo_round(field: Programme) -> tuple[User, Submission]:
             facility_id=field.facility_id,
             version_id=version.id,
             document=templates.document_of(version),
-            label="demo round",
+            label=demo_rounds.RoundLabel("Демо үе", "demo round"),
             phase="community_scoring",
             groups=["parents"],
             level=0.5,

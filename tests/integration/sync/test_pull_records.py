@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 
 from backend import contract
 from backend.auth.models import Role
+from backend.cycles.models import Cycle
 from backend.database.session import Database
 from tests.support.field import Tablet, programme
 from tests.support.sync_data import action_item, meeting, submission
@@ -52,3 +53,18 @@ async def test_every_pulled_record_fits_its_published_schema(
         seen.add(change["entity"])
         _validator(PULLED_SCHEMA[change["entity"]]).validate(change["data"])
     assert seen == set(PULLED_SCHEMA)
+
+
+async def test_a_pulled_round_carries_its_label_in_both_languages(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field = await programme(committed_database)
+    async with committed_database.sessionmaker() as db, db.begin():
+        cycle = await db.get_one(Cycle, field.cycle_id)
+        cycle.label, cycle.label_en = "2026 оны намрын үе", "2026 autumn round"
+    tablet = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
+    pulled = [c for c in await tablet.pull_all() if c["entity"] == "cycle"][-1]
+    assert (pulled["data"]["label"], pulled["data"]["label_en"]) == (
+        "2026 оны намрын үе",
+        "2026 autumn round",
+    )

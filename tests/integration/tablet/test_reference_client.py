@@ -141,3 +141,29 @@ async def test_a_revoked_tablet_is_signed_out_for_good_and_keeps_its_queue(
     with pytest.raises(DeviceRevoked):
         await tablet.login(tablet.user["username"], PASSWORD)
     assert len(tablet.outbox.pending) == 1
+
+
+async def test_selecting_a_raised_issue_says_which_way_is_better(
+    committed_app: Litestar, committed_database: Database
+) -> None:
+    field = await programme(committed_database)
+    tablet, _, _ = tablet_on(committed_app)
+    await tablet.login((await field.user(Role.FACILITATOR)).username, PASSWORD)
+    issue = tablet.create(
+        "cycle_indicator",
+        {
+            "cycle_id": str(field.cycle_id),
+            "key": "classrooms_cold",
+            "label": {"mn": "Анги танхим өвөл хүйтэн"},
+            "kind": "scale",
+            "raised_by": ["parents"],
+        },
+    )
+    await tablet.sync()
+
+    tablet.select_indicator(issue, better="lower")
+    report = await tablet.sync()
+
+    assert [r["status"] for r in report.results] == ["applied"]
+    held = tablet.store.server[("cycle_indicator", issue)]
+    assert (held.version, held.data["status"], held.data["better"]) == (2, "selected", "lower")
