@@ -120,7 +120,7 @@ def countable_statistics(principal: Principal) -> Countable:
 
     return Countable(
         where=and_(
-            stat.community_n + stat.provider_n + stat.monitor_n > 0,
+            community(stat.community_n) + stat.provider_n + stat.monitor_n > 0,
             access.cycle_visible(principal, stat.cycle_id),
         ),
         community_n=community(stat.community_n),

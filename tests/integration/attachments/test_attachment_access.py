@@ -106,6 +106,8 @@ async def test_community_evidence_waits_for_the_review_of_its_round(
     photo = camera_photo((200, 40, 40))
     await push_with_evidence(facilitator, field, photo)  # a group of twelve
     assert (await upload(facilitator, photo)).status_code == 201
+    # the round reaches its interface meeting: the comparison is the provider's too
+    await field.cycle_phase("interface_meeting")
 
     for outsider in (provider, viewer):
         await assert_as_if_absent(outsider, sha(photo))
@@ -152,6 +154,7 @@ async def test_the_same_photo_in_a_large_group_does_not_open_it_through_a_small_
     await push_with_evidence(facilitator, field, large)
     await upload(facilitator, small)
     await upload(facilitator, large)
+    await field.cycle_phase("interface_meeting")
     await mark(coordinator, field, "publish")
     await mark(coordinator, field, "review-reasons")
 

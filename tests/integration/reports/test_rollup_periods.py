@@ -89,6 +89,9 @@ async def test_a_small_groups_session_never_moves_an_outsiders_round(
     team = await Tablet(committed_client, await prog.user(Role.FACILITATOR)).sign_in()
     await _session(team, prog, "2026-03-30T10:00:00+08:00", 2, 1)
     await _session(team, prog, "2026-04-02T10:00:00+08:00", 4, 4)
+    # at the interface meeting the provider reads the community's figures (it scores blind
+    # before)
+    await prog.cycle_phase("interface_meeting")
 
     coordinator = await Tablet(committed_client, await prog.user(Role.COORDINATOR)).sign_in()
     provider = await Tablet(committed_client, await prog.user(Role.PROVIDER)).sign_in()

@@ -2,7 +2,9 @@
 published; providers pull their own facility's round from the start."""
 
 import uuid
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import AsyncClient
@@ -100,7 +102,7 @@ async def test_a_viewer_pulls_a_round_only_once_it_is_published(
                 "action_item_id": ids["item"],
                 "status": "done",
                 "note": "Toilets repaired",
-                "reported_on": "2026-12-10",
+                "reported_on": datetime.now(ZoneInfo("Asia/Ulaanbaatar")).date().isoformat(),
             },
         )
     )
