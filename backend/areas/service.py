@@ -1,7 +1,8 @@
-"""Area queries and the reference-geography seed."""
+"""Area queries, the one resolver of what people write for an area, and the reference seed."""
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -14,12 +15,29 @@ from backend.areas.reference import ReferenceArea, reference_areas
 from backend.areas.schemas import AreaOut, AreaPage
 from backend.areas.spellings import distinct, folded
 from backend.database.session import upsert_changed
-from backend.errors import NotFound
+from backend.errors import InvalidInput, NotFound
 from backend.web.pagination import PageRequest
 
 
+class NoSuchArea(NotFound):
+    code, title = "area.unknown", "No such area"
+
+
+class AmbiguousArea(InvalidInput):
+    code, title = "area.ambiguous", "The name fits several areas"
+
+
+# Where a spelling names areas of several levels the highest is meant: "Sükhbaatar" is the
+# aimag, not the capital's district or the soum in Selenge.
+LEVELS_IN_ORDER = (("country",), ("aimag", "capital"), ("district",), ("soum",), ("bag", "khoroo"))
+SUGGESTIONS = 5
+# how alike a suggestion's spelling must be (difflib's ratio): Uvss finds Uvs (0.86), Ulangom
+# Ulaangom (0.93), and Atlantis nothing
+SIMILAR = 0.75
+
+
 class Named(NamedTuple):
-    """An area as its names find it."""
+    """An area as its spellings find it."""
 
     code: str
     parent_code: str | None
@@ -29,6 +47,10 @@ class Named(NamedTuple):
     lineage: list[str]
     nso_code: str | None
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name_en, self.name_mn, *self.aliases)
+
 
 def _named() -> Select[Any]:
     return select(*(getattr(Area, column) for column in Named._fields))
@@ -36,6 +58,66 @@ def _named() -> Select[Any]:
 
 async def _all_named(db: AsyncSession, query: Select[Any]) -> list[Named]:
     return [Named._make(row) for row in await db.execute(query)]
+
+
+async def resolve(db: AsyncSession, spelling: str, *, field: str = "area") -> Area:
+    """The area meant by `spelling`: its code in any case (mn-046), or a name or alias in
+    Cyrillic or Latin, with or without diacritics (Увс, Uvs, uvs, Khövsgöl, Khuvsgul)."""
+    text = spelling.strip()
+    area = await db.get(Area, text.upper())
+    if area is not None:
+        return area
+    key = folded(text)
+    seen: list[Named] = []
+    for levels in LEVELS_IN_ORDER:
+        rows = await _all_named(db, _named().where(Area.level.in_(levels)))
+        named = [row for row in rows if key in {folded(name) for name in row.names}]
+        if len(named) == 1:
+            found = await db.get(Area, named[0].code)
+            assert found is not None
+            return found
+        if named:
+            raise AmbiguousArea(await _choices(db, text, named), field=field)
+        seen += rows
+    raise NoSuchArea(_unknown(text, seen), field=field)
+
+
+async def resolve_code(db: AsyncSession, spelling: str | None) -> str | None:
+    """The code of the area a query's optional `area=` names; no area, no filter."""
+    return (await resolve(db, spelling)).code if spelling else None
+
+
+async def _choices(db: AsyncSession, spelling: str, named: Sequence[Named]) -> str:
+    parents: dict[str | None, str] = {
+        code: name
+        for code, name in await db.execute(
+            select(Area.code, Area.name_en).where(Area.code.in_({row.parent_code for row in named}))
+        )
+    }
+    choices = "; ".join(
+        f"{row.code} {row.name_mn} / {row.name_en} in {parents.get(row.parent_code)} "
+        f"({row.parent_code})"
+        for row in sorted(named, key=lambda row: row.code)
+    )
+    return f"{spelling!r} names {len(named)} areas: {choices}. Give the code of the one meant."
+
+
+def _unknown(spelling: str, rows: Sequence[Named]) -> str:
+    """Up to five areas whose name or alias is close to the spelling."""
+    areas_by_spelling: dict[str, Named] = {}
+    for row in rows:
+        for name in row.names:
+            areas_by_spelling.setdefault(folded(name), row)
+    close = difflib.get_close_matches(
+        folded(spelling), areas_by_spelling, n=4 * SUGGESTIONS, cutoff=SIMILAR
+    )
+    suggested = distinct(
+        f"{areas_by_spelling[key].name_en} ({areas_by_spelling[key].code})" for key in close
+    )[:SUGGESTIONS]
+    detail = f"No area is called {spelling!r}."
+    if suggested:
+        detail += f" Did you mean {', '.join(suggested)}?"
+    return detail + " An area is named by its code (MN-046), its name or an alias."
 
 
 def area_out(area: Area) -> AreaOut:
@@ -81,13 +163,6 @@ async def list_areas(
     return AreaPage(
         items=[area_out(area) for area in rows], total=total, limit=page.limit, offset=page.offset
     )
-
-
-async def get(db: AsyncSession, code: str) -> Area:
-    area = await db.get(Area, code.upper())
-    if area is None:
-        raise NotFound(f"No area {code}.")
-    return area
 
 
 def like_escape(text: str) -> str:
