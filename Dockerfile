@@ -4,7 +4,7 @@ FROM python:3.11-slim
 ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy PYTHONUNBUFFERED=1
 RUN pip install --no-cache-dir uv
 WORKDIR /app
-COPY pyproject.toml uv.lock README.md ./
+COPY pyproject.toml uv.lock README.md NOTICE ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY backend ./backend
 COPY migrations ./migrations

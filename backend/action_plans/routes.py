@@ -18,6 +18,7 @@ from backend.action_plans.schemas import (
     RevisionIn,
     RevisionOut,
 )
+from backend.areas import service as areas
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
 from backend.database.session import DbSession
 from backend.web.pagination import Offset, page_request
@@ -46,7 +47,7 @@ async def list_action_items(
         principal=principal,
         page=page_request(state, limit, offset),
         cycle_id=cycle_id,
-        area=area,
+        area=await areas.resolve_code(db, area),
         overdue_only=overdue,
         today=state.settings.today(),
         awaiting_approval=awaiting_approval,

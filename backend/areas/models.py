@@ -32,6 +32,11 @@ class Area(Base):
     name_mn: Mapped[str] = mapped_column(Text)
     name_en: Mapped[str] = mapped_column(Text)
     iso_code: Mapped[str | None] = mapped_column(Text, unique=True)
+    # the National Statistics Office's code: 3 digits for an aimag or the capital (185 Uvs),
+    # 5 for a soum or district (18546 Tes)
+    nso_code: Mapped[str | None] = mapped_column(Text, unique=True)
+    # OCHA's P-code (MN85 Uvs, MN8546 Tes), what humanitarian datasets are keyed on
+    pcode: Mapped[str | None] = mapped_column(Text)
     aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     # the codes of this area and every area above it, root first
     lineage: Mapped[list[str]] = mapped_column(ARRAY(Text))

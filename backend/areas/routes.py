@@ -33,7 +33,8 @@ async def list_areas(
 
 @get("/areas/v1/{code:str}", opt=SIGNED_IN, tags=["areas"])
 async def get_area(db: DbSession, code: FromPath[str]) -> AreaOut:
-    return areas.area_out(await areas.get(db, code))
+    """An area by its code, or by any name or alias that names one area (Увс, Uvs, mn-046)."""
+    return areas.area_out(await areas.resolve(db, code, field="code"))
 
 
 ROUTES = [list_areas, get_area]

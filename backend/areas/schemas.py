@@ -15,6 +15,10 @@ class AreaOut(Wire):
     name_en: str
     iso_code: str | None
     aliases: list[str]
+    # the National Statistics Office's code (185 Uvs aimag, 18546 its soum Tes) and OCHA's
+    # P-code (MN85, MN8546), where the area has them
+    nso_code: str | None = None
+    pcode: str | None = None
 
 
 class AreaPage(Wire):

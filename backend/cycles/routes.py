@@ -9,6 +9,7 @@ from litestar import get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
+from backend.areas import service as areas
 from backend.auth.models import Role
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
 from backend.cycles import raised
@@ -50,7 +51,7 @@ async def list_cycles(
         principal=principal,
         page=page_request(state, limit, offset),
         facility_id=facility_id,
-        area=area,
+        area=await areas.resolve_code(db, area),
         phase=phase,
         open_only=open_only,
     )

@@ -9,6 +9,7 @@ from litestar import get, patch, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
+from backend.areas import service as areas
 from backend.auth.models import Role
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
 from backend.database.session import DbSession
@@ -35,7 +36,7 @@ async def list_facilities(
         db,
         principal=principal,
         page=page_request(state, limit, offset),
-        area=area,
+        area=await areas.resolve_code(db, area),
         kind=type,
         text=q,
     )

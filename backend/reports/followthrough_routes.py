@@ -10,6 +10,7 @@ from litestar import MediaType, Response, get
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
+from backend.areas import service as areas
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal
 from backend.database.session import DbSession
 from backend.reports import index as indexes
@@ -58,7 +59,7 @@ async def outcomes(
     return await judged.outcomes(
         db,
         principal=principal,
-        area=area,
+        area=(await areas.resolve(db, area)).code,
         by=by,
         since=since,
         until=until,
@@ -79,7 +80,7 @@ async def _index(
     return await indexes.responsiveness(
         db,
         principal=principal,
-        area=area,
+        area=(await areas.resolve(db, area)).code,
         by=by,
         since=since,
         until=until,
@@ -158,7 +159,11 @@ async def area_trend(
     """An area's rounds of one template grouped by their label, in the order first opened;
     every facility weighs the same."""
     return await trends.area_trend(
-        db, principal=principal, area=area, template=template, timezone=state.settings.timezone
+        db,
+        principal=principal,
+        area=(await areas.resolve(db, area)).code,
+        template=template,
+        timezone=state.settings.timezone,
     )
 
 
@@ -181,7 +186,7 @@ async def rollup_page(
     return await rollup_page_.render(
         db,
         principal=principal,
-        area=area,
+        area=(await areas.resolve(db, area)).code,
         template=template,
         by=by,
         period=Period(since=since, until=until, campaign=campaign),

@@ -10,6 +10,7 @@ from litestar import MediaType, Response, get
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
+from backend.areas import service as areas
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal
 from backend.database.session import DbSession
 from backend.reports import exports, page
@@ -120,7 +121,7 @@ async def rollup(
     return await rollups.rollup(
         db,
         principal=principal,
-        area=area,
+        area=(await areas.resolve(db, area)).code,
         template=template,
         level=by,
         period=Period(since=since, until=until, campaign=campaign),

@@ -30,8 +30,11 @@ async def run(settings: Settings, *, demo: bool, password: str) -> list[str]:
 
 async def reference(db: AsyncSession) -> list[str]:
     """The geography, the tracer medicines and the three template families; safe to rerun."""
-    count = await areas.seed_reference(db)
-    report = [f"reference data: {count} areas (aimags, the capital and its districts)"]
+    levels = await areas.seed_reference(db)
+    report = [
+        f"reference data: {levels.total()} areas (the country, {levels['aimag']} aimags with "
+        f"their {levels['soum']} soums, the capital and its {levels['district']} districts)"
+    ]
     report += await templates.seed_families(db)
     return report
 

@@ -20,10 +20,10 @@ from backend.seed import demo_evidence, demo_rounds
 from backend.users import service as users
 from backend.users.schemas import UserCreate
 
-# Soums of Uvs and khoroos of Songinokhairkhan that the demo facilities stand in.
+# The demo facilities stand in two soums of Uvs, Ulaangom and Tes (reference data, loaded
+# before the demo), and in two khoroos of Songinokhairkhan, which the demo adds.
+ULAANGOM, TES = "MN-046-18501", "MN-046-18546"
 DEMO_AREAS = [
-    ("MN-046-ULG", "soum", "MN-046", "Улаангом", "Ulaangom"),
-    ("MN-046-TES", "soum", "MN-046", "Тэс", "Tes"),
     ("MN-1-SK-20", "khoroo", "MN-1-SK", "Сонгинохайрхан 20-р хороо", "Songinokhairkhan khoroo 20"),
     ("MN-1-SK-32", "khoroo", "MN-1-SK", "Сонгинохайрхан 32-р хороо", "Songinokhairkhan khoroo 32"),
 ]
@@ -33,7 +33,7 @@ DEMO_FACILITIES = [
     (
         "5c0a1e00-0000-4000-8000-000000000001",
         "school",
-        "MN-046-ULG",
+        ULAANGOM,
         "Улаангом сумын 1-р сургууль",
         "Ulaangom School No. 1",
         "SCH-046-001",
@@ -42,7 +42,7 @@ DEMO_FACILITIES = [
     (
         "5c0a1e00-0000-4000-8000-000000000002",
         "school",
-        "MN-046-TES",
+        TES,
         "Тэс сумын ерөнхий боловсролын сургууль",
         "Tes Soum Secondary School",
         "SCH-046-014",
@@ -51,7 +51,7 @@ DEMO_FACILITIES = [
     (
         "5c0a1e00-0000-4000-8000-000000000003",
         "soum_health_centre",
-        "MN-046-TES",
+        TES,
         "Тэс сумын эрүүл мэндийн төв",
         "Tes Soum Health Centre",
         "HC-046-014",
@@ -60,7 +60,7 @@ DEMO_FACILITIES = [
     (
         "5c0a1e00-0000-4000-8000-000000000004",
         "pharmacy",
-        "MN-046-ULG",
+        ULAANGOM,
         "Увс Эм хангамж эмийн сан",
         "Uvs Pharmacy Supply",
         "PH-046-003",

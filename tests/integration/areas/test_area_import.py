@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.importer import import_areas
@@ -104,12 +104,18 @@ async def test_area_lookup_finds_aliases(client: AsyncClient, db: AsyncSession) 
     headers = await headers_for(client, db, Role.VIEWER)
     for query in ("Khuvsgul", "Хөвсгөл", "khövsgöl"):
         found = await client.get("/areas/v1", params={"q": query}, headers=headers)
-        assert [a["code"] for a in found.json()["items"]] == ["MN-041"], query
+        # the aimag, and the soum of Dornogovi of the same name
+        assert [a["code"] for a in found.json()["items"]] == ["MN-041", "MN-063-34437"], query
     districts = await client.get("/areas/v1", params={"parent": "MN-1"}, headers=headers)
     assert districts.json()["total"] == 9
-    # "Sükhbaatar" is an aimag and a district: both come back, told apart by code
-    both = await client.get("/areas/v1", params={"q": "Sukhbaatar"}, headers=headers)
-    assert {a["code"] for a in both.json()["items"]} == {"MN-051", "MN-1-SB"}
+    # "Sükhbaatar" is an aimag, a district and two soums: all come back, told apart by code
+    every = await client.get("/areas/v1", params={"q": "Sukhbaatar"}, headers=headers)
+    assert {a["code"] for a in every.json()["items"]} == {
+        "MN-051",
+        "MN-1-SB",
+        "MN-049-34301",
+        "MN-051-42222",
+    }
 
 
 async def test_unknown_columns_are_refused_before_any_row(db: AsyncSession, tmp_path: Path) -> None:
@@ -117,6 +123,8 @@ async def test_unknown_columns_are_refused_before_any_row(db: AsyncSession, tmp_
     path.write_text("code,level,parent,name_mn,name_en\n", encoding="utf-8")
     from backend.csvfiles import CsvFormatError
 
+    soums = select(func.count()).where(Area.level == "soum")
+    before = await db.scalar(soums)
     with pytest.raises(CsvFormatError, match="missing columns parent_code"):
         await import_areas(db, path, skip_bad_rows=False)
-    assert await db.scalar(select(Area).where(Area.level == "soum")) is None
+    assert await db.scalar(soums) == before

@@ -10,7 +10,7 @@ def test_seed_demo_twice_changes_nothing_the_second_time(committed_database_url:
     env = {"DATABASE_URL": committed_database_url}
     first = runner.invoke(main, ["seed", "--demo", "--password", "spring-round-1"], env=env)
     assert first.exit_code == 0, first.output
-    assert "reference data: 32 areas" in first.output
+    assert "reference data: 363 areas" in first.output
     for account in (
         "demo_admin",
         "demo_coordinator",

@@ -79,7 +79,7 @@ def test_serve_starts_on_a_fresh_data_dir_with_demo_data_and_keeps_it(tmp_path: 
     finally:
         output = _stop(first)
     assert "database schema upgraded: empty ->" in output
-    assert "reference data: 32 areas" in output
+    assert "reference data: 363 areas" in output
     assert "demo_coordinator" in output  # a newcomer is told how to sign in
     # the embedded server stopped with the service
     assert not (tmp_path / "pgdata" / "postmaster.pid").exists()
