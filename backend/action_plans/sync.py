@@ -44,6 +44,7 @@ from backend.sync.records import (
     ShortText,
     Unset,
 )
+from backend.sync.workset import uuid_or_none
 from backend.wire import Wire
 
 # the tablet contract publishes these shapes under schemas/sync/, with the rest of the protocol
@@ -254,10 +255,11 @@ def _check_report(ctx: Context, data: ActionUpdateCreate, values: dict[str, Any]
         raise ImplausibleReport(
             f"a progress report is dated today ({ctx.today}) or earlier", "data.reported_on"
         )
-    if item.created_at is not None and data.reported_on < ctx.local_date(item.created_at):
+    since = _item_since(ctx, item)
+    if since is not None and data.reported_on < since:
         raise ImplausibleReport(
-            f"the action item was recorded on {ctx.local_date(item.created_at)}: a progress "
-            "report on it is dated that day or later",
+            f"the action item exists since {since}: a progress report on it is dated that day "
+            "or later",
             "data.reported_on",
         )
     if data.status == "done" and not data.note.strip() and not data.evidence:
@@ -272,6 +274,23 @@ def _check_report(ctx: Context, data: ActionUpdateCreate, values: dict[str, Any]
                 "an agreed item is dropped by a coordinator of the area", "data.status"
             )
     return None
+
+
+def _item_since(ctx: Context, item: Working) -> date | None:
+    """The first day an action item can have existed: the day of the meeting that agreed it,
+    else the day its round opened. Not the day the server stored it: a tablet offline for
+    days records the plan at the meeting, long before the server hears of it."""
+    meeting_id = uuid_or_none(item.values.get("meeting_id"))
+    if meeting_id is not None:
+        try:
+            held_on = ctx.reference(MEETING.name, meeting_id, "data.action_item_id").values.get(
+                "held_on"
+            )
+        except Rejected:
+            held_on = None
+        if held_on:
+            return held_on if isinstance(held_on, date) else date.fromisoformat(str(held_on))
+    return ctx.cycle(item.cycle_id).opened_on
 
 
 def _place_update(ctx: Context, data: ActionUpdateCreate) -> Placement:

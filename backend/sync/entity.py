@@ -57,6 +57,8 @@ class CycleInfo:
     facility_id: uuid.UUID
     phase: str
     template_version: TemplateVersion
+    # the programme's date the round was opened on: nothing of it happened before
+    opened_on: date | None = None
 
     @property
     def template_version_id(self) -> uuid.UUID:

@@ -95,6 +95,15 @@ class Workset:
             )
             self.taken = {(entity, record_id) for entity, record_id in await self.db.execute(found)}
         await self._load(wanted, cycle_ids)
+        # and what those refer to in turn (a progress report's item's meeting)
+        further: dict[str, set[uuid.UUID]] = {kind.name: set() for kind in kinds}
+        for working in list(self.records.values()):
+            for key, referred in working.kind.references.items():
+                ref = uuid_or_none(working.values.get(key))
+                if ref is not None and (referred, ref) not in self.records:
+                    further[referred].add(ref)
+        if any(further.values()):
+            await self._load(further, set())
 
     async def load(self, kind: SyncedEntity, record_id: uuid.UUID) -> Working | None:
         """Load and lock one record, and its round, as a push would."""
@@ -144,7 +153,13 @@ class Workset:
         if cycle_ids:
             cycles = (
                 await self.db.execute(
-                    select(Cycle.id, Cycle.facility_id, Cycle.phase, Cycle.template_version_id)
+                    select(
+                        Cycle.id,
+                        Cycle.facility_id,
+                        Cycle.phase,
+                        Cycle.template_version_id,
+                        Cycle.opened_at,
+                    )
                     .join(Facility, Facility.id == Cycle.facility_id)
                     .where(Cycle.id.in_(cycle_ids), facilities.in_scope(self.principal))
                     # held until the push commits: a round is not closed half-way through it
@@ -155,12 +170,14 @@ class Workset:
                 version.id: version
                 for version in await self.db.scalars(
                     select(TemplateVersion).where(
-                        TemplateVersion.id.in_({version_id for *_, version_id in cycles})
+                        TemplateVersion.id.in_({row.template_version_id for row in cycles})
                     )
                 )
             }
-            for cycle_id, facility_id, phase, version_id in cycles:
-                self.cycles[cycle_id] = CycleInfo(facility_id, phase, versions[version_id])
+            for cycle_id, facility_id, phase, version_id, opened_at in cycles:
+                self.cycles[cycle_id] = CycleInfo(
+                    facility_id, phase, versions[version_id], self.local_date(opened_at)
+                )
             for kind in kinds:
                 if not kind.loaded_with_round or not self.cycles:
                     continue
@@ -338,6 +355,8 @@ def _working(kind: SyncedEntity, row: Any) -> Working:
 
 
 def uuid_or_none(value: Any) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
     if isinstance(value, str):
         try:
             return uuid.UUID(value)

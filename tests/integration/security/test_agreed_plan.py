@@ -15,7 +15,7 @@ from httpx import AsyncClient
 from backend.auth.models import Role
 from backend.database.session import Database
 from tests.support.field import Programme, Tablet, programme
-from tests.support.sync_data import action_item
+from tests.support.sync_data import action_item, meeting
 
 pytestmark = pytest.mark.asyncio
 TODAY = datetime.now(ZoneInfo("Asia/Ulaanbaatar")).date()
@@ -172,3 +172,38 @@ async def test_the_head_cannot_drop_an_agreed_item_or_backdate_its_reports(
     assert _codes(answer) == [None]
     stored = await _version(committed_client, head, toilets)
     assert (stored["status"], stored["over_cost"]) == ("done", True)
+
+
+async def test_a_tablet_offline_since_the_meeting_files_its_reports_from_the_meeting_on(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    """The facilitator's tablet held the meeting eight days ago, recorded the plan there and a
+    report three days later, and syncs only today: the reports are dated after the meeting,
+    not after the server heard of the items, and stand; one dated before the meeting does not."""
+    field = await programme(committed_database)
+    team = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
+    await field.cycle_phase("interface_meeting")
+    held_on = TODAY - timedelta(days=8)
+    meeting_id, item = uuid.uuid4(), uuid.uuid4()
+    answer = await team.push(
+        team.mutation(
+            "interface_meeting",
+            "create",
+            meeting_id,
+            meeting(field, held_on=held_on.isoformat(), status="held"),
+        ),
+        team.mutation("action_item", "create", item, action_item(field, str(meeting_id))),
+        team.mutation(
+            "action_update",
+            "create",
+            uuid.uuid4(),
+            _report(item, "in_progress", on=held_on + timedelta(days=3)),
+        ),
+        team.mutation(
+            "action_update",
+            "create",
+            uuid.uuid4(),
+            _report(item, "in_progress", on=held_on - timedelta(days=1)),
+        ),
+    )
+    assert _codes(answer) == [None, None, None, "action_update.implausible"]
