@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -43,6 +44,61 @@ REASONS = {
     "medicine_availability": "Инсулин байнга дутдаг",
     "health_insurance": "Хөнгөлөлттэй эм ихэвчлэн дууссан байдаг",
 }
+# what each focus group says in its own words: groups see a school or a clinic differently
+VOICES: dict[str, tuple[str, ...]] = {
+    "parents": (
+        "Эцэг эхчүүдэд мэдээлэл хүрдэггүй",
+        "Хурлын тухай зар хоцорч ирдэг",
+        "Сургуулийн төсвийг бидэнтэй ярилцдаггүй",
+    ),
+    "students": (
+        "Багш нар заримдаа хичээлдээ ирдэггүй",
+        "Өвөл анги хүйтэн байдаг",
+        "Бидний саналыг сонсдог болсон",
+    ),
+    "teachers": (
+        "Сурах бичиг хүрэлцдэггүй",
+        "Эцэг эхчүүд хуралд цөөн ирдэг",
+        "Удирдлага санал хүсэлтэд хурдан хариулдаг",
+    ),
+    "women": (
+        "Инсулин байнга дутдаг",
+        "Хүүхдийн эм ихэвчлэн байдаггүй",
+        "Үнийн жагсаалт харагдахгүй байна",
+    ),
+    "men": (
+        "Даралтын эм үнэтэй",
+        "Эмийн сан эрт хаадаг",
+        "Баримт өгдөггүй",
+    ),
+    "elderly": (
+        "Хөнгөлөлттэй эм дуусчихсан байдаг",
+        "Эм зүйч тайлбарлаж өгдөг",
+        "Дараалал урт",
+    ),
+    "herders": (
+        "Сумын төв хол, эм авахад хэцүү",
+        "Даатгалаа сунгуулах хугацаа тохиромжгүй",
+        "Утсаар зөвлөгөө авах боломжгүй",
+    ),
+    "people_with_disabilities": (
+        "Барилга руу тэргэнцэртэй орох боломжгүй",
+        "Хөнгөлөлтийн талаар мэдээлэл өгдөггүй",
+        "Эмч ээлжгүй үзсэн",
+    ),
+}
+
+
+def in_their_words(answers: dict[str, Any], group: str) -> dict[str, Any]:
+    """The group's own reasons in place of the family's one line: each indicator a reason the
+    group would give (the same every time the demo is seeded; the scores are left as they are)."""
+    voices = VOICES.get(group)
+    if not voices:
+        return answers
+    for key, answer in answers.items():
+        if answer.get("reason"):
+            answer["reason"] = voices[zlib.crc32(f"{group}:{key}".encode()) % len(voices)]
+    return answers
 
 
 def _value(indicator: Indicator, rng: random.Random, level: float) -> Any:
@@ -151,10 +207,15 @@ def _participants(group: str, rng: random.Random) -> dict[str, int]:
     return {"female": rng.randint(4, 9), "male": rng.randint(3, 8)}
 
 
+def _day(held_on: date, days: int) -> datetime:
+    """A moment of the demo's calendar, counted from the interface meeting's date."""
+    return datetime.combine(held_on + timedelta(days=days), datetime.min.time(), UTC)
+
+
 def _after_meeting(phase: str, held_on: date) -> datetime | None:
     if PHASES.index(phase) <= PHASES.index("interface_meeting"):
         return None
-    return datetime.combine(held_on + timedelta(days=1), datetime.min.time(), UTC)
+    return _day(held_on, 1)
 
 
 async def seed_round(
@@ -187,7 +248,10 @@ async def seed_round(
         previous_cycle_id=previous_cycle_id,
         planned_groups=[{"type": group} for group in groups],
         opened_by=people["coordinator"],
-        closed_at=datetime.now(UTC) if phase == "closed" else None,
+        # the round's calendar, in order: opened a month before its meeting, scored ten days
+        # before it, published the day after, closed (if it is) four months on
+        opened_at=_day(held_on, -30),
+        closed_at=_day(held_on, 120) if phase == "closed" else None,
         # past the meeting, the coordinator has read the reasons and published the results
         published_at=_after_meeting(phase, held_on),
         reasons_reviewed_at=_after_meeting(phase, held_on),
@@ -201,7 +265,7 @@ async def seed_round(
         )
         for before, after in zip((None, *steps[:-1]), steps, strict=True)
     )
-    collected = datetime.combine(held_on - timedelta(days=10), datetime.min.time(), UTC)
+    collected = _day(held_on, -10)
     version = await db.get(TemplateVersion, version_id)
     assert version is not None
     # the submissions were made while the round was scoring, its plan at the meeting
@@ -220,6 +284,8 @@ async def seed_round(
     mentions: list[tuple[str, uuid.UUID, uuid.UUID, list[str], bool, bool]] = []
     for respondent, group in entries:
         answers = answers_for(document, respondent, rng, level, REASONS[document.family])
+        if group is not None:
+            answers = in_their_words(answers, group)
         if respondent == "community":
             answers |= demo_raised.raised_answers(selected, document, rng, level)
         submission_id = uuid.uuid4()
