@@ -277,9 +277,10 @@ def _check_report(ctx: Context, data: ActionUpdateCreate, values: dict[str, Any]
 
 
 def _item_since(ctx: Context, item: Working) -> date | None:
-    """The first day an action item can have existed: the day of the meeting that agreed it,
-    else the day its round opened. Not the day the server stored it: a tablet offline for
-    days records the plan at the meeting, long before the server hears of it."""
+    """The first day an action item can have existed: the day of the meeting that agreed it;
+    for an item of no meeting, the day the server stored it (an item arriving in the same push
+    as its reports has no such day yet). A tablet offline for days records the plan at the
+    meeting, long before the server hears of it."""
     meeting_id = uuid_or_none(item.values.get("meeting_id"))
     if meeting_id is not None:
         try:
@@ -290,7 +291,7 @@ def _item_since(ctx: Context, item: Working) -> date | None:
             held_on = None
         if held_on:
             return held_on if isinstance(held_on, date) else date.fromisoformat(str(held_on))
-    return ctx.cycle(item.cycle_id).opened_on
+    return ctx.local_date(item.created_at) if item.created_at is not None else None
 
 
 def _place_update(ctx: Context, data: ActionUpdateCreate) -> Placement:

@@ -57,8 +57,6 @@ class CycleInfo:
     facility_id: uuid.UUID
     phase: str
     template_version: TemplateVersion
-    # the programme's date the round was opened on: nothing of it happened before
-    opened_on: date | None = None
 
     @property
     def template_version_id(self) -> uuid.UUID:
@@ -188,10 +186,11 @@ class SyncedEntity:
     check_delete: Callable[[Context, Working], None] = _anyone_in_scope
     # what a new record changes in the records it refers to (through Context.follow)
     after_create: Callable[[Context, Working], None] | None = None
-    # pulled records (wire data) changed in place into what this reader may read of them
-    as_read: Callable[[AsyncSession, Principal, list[dict[str, Any]]], Awaitable[None]] | None = (
-        None
-    )
+    # pulled records (wire data by id) changed in place into what this reader may read of
+    # them; answers the ids of those not for this reader at all (handed out as removals)
+    as_read: (
+        Callable[[AsyncSession, Principal, dict[str, dict[str, Any]]], Awaitable[set[str]]] | None
+    ) = None
 
 
 @dataclass(frozen=True, slots=True)

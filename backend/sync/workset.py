@@ -153,13 +153,7 @@ class Workset:
         if cycle_ids:
             cycles = (
                 await self.db.execute(
-                    select(
-                        Cycle.id,
-                        Cycle.facility_id,
-                        Cycle.phase,
-                        Cycle.template_version_id,
-                        Cycle.opened_at,
-                    )
+                    select(Cycle.id, Cycle.facility_id, Cycle.phase, Cycle.template_version_id)
                     .join(Facility, Facility.id == Cycle.facility_id)
                     .where(Cycle.id.in_(cycle_ids), facilities.in_scope(self.principal))
                     # held until the push commits: a round is not closed half-way through it
@@ -174,10 +168,8 @@ class Workset:
                     )
                 )
             }
-            for cycle_id, facility_id, phase, version_id, opened_at in cycles:
-                self.cycles[cycle_id] = CycleInfo(
-                    facility_id, phase, versions[version_id], self.local_date(opened_at)
-                )
+            for cycle_id, facility_id, phase, version_id in cycles:
+                self.cycles[cycle_id] = CycleInfo(facility_id, phase, versions[version_id])
             for kind in kinds:
                 if not kind.loaded_with_round or not self.cycles:
                     continue
