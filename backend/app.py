@@ -31,6 +31,7 @@ from backend.errors import EXCEPTION_HANDLERS
 from backend.facilities import routes as facility_routes
 from backend.reports import followthrough_routes
 from backend.reports import routes as report_routes
+from backend.reviews import routes as review_routes
 from backend.scorecards import routes as template_routes
 from backend.settings import Settings
 from backend.sync import routes as sync_routes
@@ -56,6 +57,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     *report_routes.ROUTES,
     *followthrough_routes.ROUTES,
     *action_plan_routes.ROUTES,
+    *review_routes.ROUTES,
 ]
 
 

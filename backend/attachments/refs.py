@@ -2,9 +2,9 @@
 pruning files nothing mentions any more.
 
 A file follows the records that mention it: it is downloaded by whoever may see the evidence of
-such a record (the review gate of `backend/auth/access.py`), and only through mentions written
-by a device that sent the file's bytes itself. A hash learned elsewhere and put in one's own
-record opens nothing, and nobody learns whether a file they do not hold exists.
+such a record, once a coordinator passed that photo (`backend/reviews/`), and only through
+mentions written by a device that sent the file's bytes itself. A hash learned elsewhere and put
+in one's own record opens nothing, and nobody learns whether a file they do not hold exists.
 """
 
 from __future__ import annotations
@@ -15,7 +15,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,9 +41,21 @@ from backend.submissions.models import Submission
 # (entity, record id, facility id, hashes mentioned now, deleted, new)
 Written = tuple[str, uuid.UUID, uuid.UUID, list[str], bool, bool]
 
+
+def _submission_photo(principal: Principal) -> ColumnElement[bool]:
+    """A submission whose evidence the caller may see, where the photo of the mention (an
+    AttachmentRef row) was passed by a coordinator (`backend/reviews/`)."""
+    return and_(
+        access.evidence_visible(principal),
+        access.piece_passed(
+            principal, Submission.id, literal("photo:") + AttachmentRef.sha256, AttachmentRef.sha256
+        ),
+    )
+
+
 # whose evidence a caller may see, per kind of record that mentions files
 EVIDENCE_RULES: dict[str, tuple[Any, Callable[[Principal], ColumnElement[bool]]]] = {
-    "submission": (Submission.id, access.evidence_visible),
+    "submission": (Submission.id, _submission_photo),
     "action_update": (ActionUpdate.id, access.action_update_visible),
 }
 MENTIONING = frozenset(EVIDENCE_RULES)

@@ -8,9 +8,9 @@ left out by the query itself and answers 404 like a record that does not exist.
 The disclosure rule (PRIVACY.md): insiders (the coordinators and the team that collected a
 round) see every figure. Outsiders (providers, viewers) see figures computed only from
 publishable cells: a community group's answers count for them only when the group had at
-least MIN_GROUP_SIZE people, in a round they may see; free text and evidence only once a
-coordinator has reviewed the round. What never enters an outsider's figure cannot be worked
-out from it by subtraction.
+least MIN_GROUP_SIZE people, in a round they may see; each piece of free text and evidence
+only once a coordinator has passed it (`backend/reviews/`). What never enters an outsider's
+figure cannot be worked out from it by subtraction.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from backend.auth.models import Role
 from backend.auth.policy import Principal, facility_in_scope
 from backend.cycles.models import Cycle, CycleIndicator
 from backend.facilities.models import Facility
+from backend.reviews.models import PieceReview
 from backend.submissions.models import Submission
 
 # A community group smaller than this is never in an outsider's figure, text or photo.
@@ -37,12 +38,6 @@ RESOLVERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR})
 
 def is_outsider(principal: Principal) -> bool:
     return principal.role not in INSIDERS
-
-
-def community_text_shown(principal: Principal, cycle: Cycle) -> bool:
-    """What the community said in its own words (reasons, suggestions, which groups raised
-    which issue) reaches outsiders only once a coordinator has reviewed the round's reasons."""
-    return not is_outsider(principal) or cycle.reasons_reviewed_at is not None
 
 
 def facility_visible(principal: Principal, facility_id: Any) -> ColumnElement[bool]:
@@ -143,11 +138,28 @@ def publishable(principal: Principal) -> ColumnElement[bool]:
 
 
 def evidence_visible(principal: Principal) -> ColumnElement[bool]:
-    """A submission whose free text and evidence photos the caller may see: an insider's
-    record, a provider's own self-assessment, or a publishable cell of a reviewed round."""
+    """A submission whose words and photos may reach the caller, each piece once passed
+    (`piece_passed`): an insider's record, a provider's own self-assessment, or a publishable
+    cell."""
     if not is_outsider(principal):
         return submission_visible(principal)
-    reviewed = Submission.cycle_id.in_(
-        select(Cycle.id).where(Cycle.reasons_reviewed_at.is_not(None))
+    return or_(submission_visible(principal), publishable(principal))
+
+
+def piece_passed(
+    principal: Principal, record_id: Any, piece: Any, content_hash: Any
+) -> ColumnElement[bool]:
+    """One piece of community text or evidence (by columns naming it) reaches the caller: any
+    piece for the programme's team; for outsiders, one a coordinator passed as it reads now,
+    or a provider's own words (a self-assessment waits for nobody)."""
+    if not is_outsider(principal):
+        return true()
+    return or_(
+        Submission.respondent == "provider",
+        exists().where(
+            PieceReview.record_id == record_id,
+            PieceReview.piece == piece,
+            PieceReview.content_hash == content_hash,
+            PieceReview.state == "passed",
+        ),
     )
-    return or_(submission_visible(principal), and_(publishable(principal), reviewed))

@@ -4,6 +4,7 @@ with every group that raised it (its own and those of the indicators merged into
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -13,17 +14,22 @@ from backend.auth import access
 from backend.auth.access import MIN_GROUP_SIZE
 from backend.auth.policy import Principal
 from backend.cycles import service as cycles
-from backend.cycles.models import Cycle, CycleIndicator
+from backend.cycles.models import CycleIndicator
 from backend.cycles.schemas import RaisedIndicatorOut
+from backend.reviews import pieces
 from backend.submissions.models import Submission
 
-# which groups' words a reader may read in a round: None for every group (the programme's
-# team); else the group types named
-Shown = frozenset[str] | None
 # which way is better as reports read it: a raised indicator's own direction, or "unknown"
 # while nobody has set it; "none" where a direction has no meaning (a count)
 Direction = Literal["higher", "lower", "none", "unknown"]
 _SET: dict[str, Direction] = {"higher": "higher", "lower": "lower", "none": "none"}
+# who raised an issue, as an outsider reads it where naming a group could point at one
+COMMUNITY = "community"
+# the words of a raised issue an outsider may not read yet
+AWAITING = {
+    "mn": "Иргэдийн дэвшүүлсэн асуудал (хянагдаж байна)",
+    "en": "An issue raised by the community (awaiting review)",
+}
 
 
 def direction(better: str | None) -> Direction:
@@ -32,54 +38,94 @@ def direction(better: str | None) -> Direction:
     return _SET.get(better or "", "unknown")
 
 
-async def groups_shown(
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How one reader reads one round's raised issues (PRIVACY.md).
+
+    The programme's team reads everything. An outsider reads an issue's words once a
+    coordinator passed them (`backend/reviews/`), and until then a neutral label and key; reads
+    which group types raised it only where no community group of the round was under the
+    threshold (else every issue reads "raised by the community", never an empty list that
+    would single out the small group's); and never reads dropped or merged-away records."""
+
+    insider: bool
+    passed: pieces.Passed
+    small_group: bool
+
+    def stands(self, row: CycleIndicator) -> bool:
+        return self.insider or row.status in pieces.STANDING
+
+    def words_shown(self, row: CycleIndicator) -> bool:
+        return self.insider or row.origin != "community" or self.passed.shows_label(row)
+
+    def key(self, row: CycleIndicator) -> str:
+        return row.key if self.words_shown(row) else f"raised-{row.id.hex[:8]}"
+
+    def label(self, row: CycleIndicator) -> dict[str, Any]:
+        return dict(row.label) if self.words_shown(row) else dict(AWAITING)
+
+    def raised_by(self, row: CycleIndicator, groups: list[str]) -> list[str]:
+        if self.insider or row.origin != "community":
+            return groups
+        if self.small_group or not groups or not self.words_shown(row):
+            return [COMMUNITY]
+        return groups
+
+
+INSIDER = Reading(insider=True, passed=pieces.Passed(True, frozenset()), small_group=False)
+
+
+async def readings(
     db: AsyncSession, principal: Principal, cycle_ids: set[uuid.UUID]
-) -> dict[uuid.UUID, Shown]:
-    """Which groups raised which issue is the community's own word, like its reasons: an
-    outsider reads it once the round's reasons are reviewed, and then only of the group types
-    that met in a group of a publishable size (a group of 3 is never named as raising an
-    issue, however it was reviewed)."""
+) -> dict[uuid.UUID, Reading]:
     if not access.is_outsider(principal):
-        return dict.fromkeys(cycle_ids)
-    shown: dict[uuid.UUID, Shown] = {cycle_id: frozenset() for cycle_id in cycle_ids}
-    reviewed = set(
+        return dict.fromkeys(cycle_ids, INSIDER)
+    passed = await pieces.passed_for(db, principal, cycle_ids)
+    small = set(
         await db.scalars(
-            select(Cycle.id).where(
-                Cycle.id.in_(list(cycle_ids)), Cycle.reasons_reviewed_at.is_not(None)
+            select(Submission.cycle_id)
+            .where(
+                Submission.cycle_id.in_(list(cycle_ids)),
+                Submission.respondent == "community",
+                Submission.deleted_at.is_(None),
+                Submission.participants < MIN_GROUP_SIZE,
             )
+            .distinct()
         )
     )
-    if not reviewed:
-        return shown
-    met: dict[uuid.UUID, set[str]] = {cycle_id: set() for cycle_id in reviewed}
-    for cycle_id, group_type in await db.execute(
-        select(Submission.cycle_id, Submission.group["type"].astext)
-        .where(
-            Submission.cycle_id.in_(list(reviewed)),
-            Submission.respondent == "community",
-            Submission.deleted_at.is_(None),
-            Submission.participants >= MIN_GROUP_SIZE,
-        )
-        .distinct()
-    ):
-        met[cycle_id].add(group_type)
-    return shown | {cycle_id: frozenset(types) for cycle_id, types in met.items()}
+    return {
+        cycle_id: Reading(insider=False, passed=passed, small_group=cycle_id in small)
+        for cycle_id in cycle_ids
+    }
 
 
-def _named(groups: list[str], shown: Shown) -> list[str]:
-    return list(groups) if shown is None else [group for group in groups if group in shown]
-
-
-async def as_read(db: AsyncSession, principal: Principal, records: list[dict[str, Any]]) -> None:
-    """Pulled records as this reader may read them: `raised_by` under the same rule as the
-    API's (`groups_shown`)."""
+async def as_read(
+    db: AsyncSession, principal: Principal, records: dict[str, dict[str, Any]]
+) -> set[str]:
+    """Pulled records (by id) as this reader may read them (`Reading`); the ids of those not
+    for the reader at all, which the pull hands out as removals."""
     if not records or not access.is_outsider(principal):
-        return
-    shown = await groups_shown(
-        db, principal, {uuid.UUID(str(record["cycle_id"])) for record in records}
-    )
-    for record in records:
-        record["raised_by"] = _named(record["raised_by"], shown[uuid.UUID(str(record["cycle_id"]))])
+        return set()
+    rows = {
+        str(row.id): row
+        for row in await db.scalars(
+            select(CycleIndicator).where(CycleIndicator.id.in_([uuid.UUID(i) for i in records]))
+        )
+    }
+    read = await readings(db, principal, {row.cycle_id for row in rows.values()})
+    withheld: set[str] = set()
+    for record_id, record in records.items():
+        row = rows.get(record_id)
+        if row is None:
+            continue
+        reading = read[row.cycle_id]
+        if not reading.stands(row):
+            withheld.add(record_id)
+            continue
+        record["key"] = reading.key(row)
+        record["label"] = reading.label(row)
+        record["raised_by"] = reading.raised_by(row, list(row.raised_by))
+    return withheld
 
 
 async def consolidated(
@@ -93,14 +139,14 @@ async def consolidated(
             .order_by(CycleIndicator.created_at, CycleIndicator.id)
         )
     )
-    shown = await groups_shown(db, principal, {cycle_id})
-    return stand(rows, shown=shown[cycle_id])
+    reading = (await readings(db, principal, {cycle_id}))[cycle_id]
+    return stand(rows, reading=reading)
 
 
-def stand(rows: list[CycleIndicator], *, shown: Shown) -> list[RaisedIndicatorOut]:
+def stand(rows: list[CycleIndicator], *, reading: Reading) -> list[RaisedIndicatorOut]:
     """The indicators not merged into another, each with the groups and keys of every
-    indicator merged into it, however many merges away; the groups named as the reader may
-    read them (`groups_shown`), and the keys merged in only where some may be."""
+    indicator merged into it, however many merges away; each as the reader may read it
+    (`Reading`): for an outsider, only those standing, and none of the keys merged in."""
     by_id = {row.id: row for row in rows}
 
     def root(row: CycleIndicator) -> CycleIndicator:
@@ -116,21 +162,21 @@ def stand(rows: list[CycleIndicator], *, shown: Shown) -> list[RaisedIndicatorOu
             absorbed.setdefault(root(row).id, []).append(row)
     out = []
     for row in rows:
-        if row.status == "merged":
+        if row.status == "merged" or not reading.stands(row):
             continue
         merged = absorbed.get(row.id, [])
         groups = list(dict.fromkeys([*row.raised_by, *(g for m in merged for g in m.raised_by)]))
         out.append(
             RaisedIndicatorOut(
                 id=row.id,
-                key=row.key,
-                label_mn=row.label["mn"],
-                label_en=row.label.get("en"),
+                key=reading.key(row),
+                label_mn=reading.label(row)["mn"],
+                label_en=reading.label(row).get("en"),
                 kind=row.kind,
                 origin=row.origin,
                 status=row.status,
-                raised_by=_named(groups, shown),
-                absorbed=[m.key for m in merged] if shown is None or shown else [],
+                raised_by=reading.raised_by(row, groups),
+                absorbed=[m.key for m in merged] if reading.insider else [],
                 tag=row.tag,
                 better=row.better,
             )

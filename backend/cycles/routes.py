@@ -26,6 +26,7 @@ from backend.cycles.schemas import (
     Reopen,
 )
 from backend.database.session import DbSession
+from backend.reviews import service as reviews
 from backend.web.pagination import Offset, page_request
 
 COORDINATORS = allow(Role.ADMIN, Role.COORDINATOR)
@@ -135,8 +136,11 @@ async def publish(
 async def review_reasons(
     db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
 ) -> CycleOut:
-    """Mark the community's free-text reasons as read: providers and viewers may see them."""
+    """Pass every piece of the community's text and evidence that awaits review now: providers
+    and viewers may read them. What arrives afterwards awaits review again; pieces are passed
+    or hidden one by one at `/reviews/v1/cycles/{cycle_id}/pieces`."""
     cycle = await cycles.review_reasons(db, principal=principal, cycle_id=cycle_id)
+    await reviews.pass_all(db, decided_by=principal.user_id, cycle_id=cycle_id)
     return cycles.cycle_out(cycle)
 
 

@@ -341,10 +341,10 @@ async def publish(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID
 
 
 async def review_reasons(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID) -> Cycle:
-    """The community's free-text reasons have been read; providers and viewers may see them."""
+    """The round's community text was reviewed as a whole now (`backend/reviews/` passes the
+    pieces it held)."""
     cycle = await get(db, principal=principal, cycle_id=cycle_id, lock=True)
-    if cycle.reasons_reviewed_at is None:
-        cycle.reasons_reviewed_at = func.now()
-        await db.flush()
-        await db.refresh(cycle)
+    cycle.reasons_reviewed_at = func.now()
+    await db.flush()
+    await db.refresh(cycle)
     return cycle

@@ -9,6 +9,7 @@ from backend.database.session import Base
 from backend.facilities import models as facilities
 from backend.reminders import models as reminders
 from backend.reports import models as reports
+from backend.reviews import models as reviews
 from backend.scorecards import models as scorecards
 from backend.submissions import models as submissions
 from backend.sync import models as sync
@@ -25,6 +26,7 @@ __all__ = [
     "metadata",
     "reminders",
     "reports",
+    "reviews",
     "scorecards",
     "submissions",
     "sync",

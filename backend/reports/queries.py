@@ -23,6 +23,7 @@ from sqlalchemy import (
     cast,
     column,
     func,
+    literal,
     select,
     true,
     tuple_,
@@ -247,11 +248,13 @@ async def withheld_groups(db: AsyncSession, principal: Principal, cycle_id: uuid
 async def community_reasons(
     db: AsyncSession, principal: Principal, cycle_id: uuid.UUID
 ) -> list[Any]:
-    """The community's reasons and suggestions the caller may read (the review gate)."""
+    """The community's reasons and suggestions from cells the caller may count; which pieces
+    of them the caller reads is the review's (`backend/reviews/pieces.py`)."""
     answer = answers_of()
     reason, suggestion = answer.c.value["reason"].astext, answer.c.value["suggestion"].astext
     query = (
         select(
+            Submission.id.label("submission_id"),
             answer.c.key.label("indicator"),
             Submission.group["type"].astext.label("group_type"),
             reason.label("reason"),
@@ -307,6 +310,9 @@ async def cycle_evidence(
             Submission.deleted_at.is_(None),
             access.publishable(principal),
             access.evidence_visible(principal),
+            access.piece_passed(
+                principal, Submission.id, literal("photo:") + listed.c.sha256, listed.c.sha256
+            ),
         )
         .order_by(Submission.collected_at, Submission.id, listed.c.position)
     )

@@ -30,6 +30,7 @@ from backend.reports.schemas import (
     RollupRow,
     RollupUnitOut,
 )
+from backend.reviews import pieces
 from backend.scorecards import service as templates
 from backend.scorecards.document import MedicineCheck, TemplateDocument
 from backend.scorecards.models import Template, TemplateVersion, TracerMedicine
@@ -85,10 +86,12 @@ async def rollup(
     labels: dict[str, tuple[str, str, str]] = {
         i.key: (i.label.mn, i.label.en, i.better) for i in document.indicators
     }
-    labels |= await _raised_labels(db, rounds, set(labels))
+    labels |= await _raised_labels(db, principal, rounds, set(labels))
     outsider = access.is_outsider(principal)
     rows = []
     for row in score_rows:
+        if outsider and row.indicator not in labels:
+            continue
         plan = plan_rows.get(row.unit)
         completion, overdue = _rates(plan)
         rows.append(
@@ -159,12 +162,15 @@ async def pooled(
 
 
 async def _raised_labels(
-    db: AsyncSession, rounds: Rounds, known: set[str]
+    db: AsyncSession, principal: Principal, rounds: Rounds, known: set[str]
 ) -> dict[str, tuple[str, str, str]]:
-    """The words of the rounds' selected raised indicators, by key (the first round's), and
-    which way is better: the first round's that says it, else unknown."""
+    """The words of the rounds' selected raised indicators, by key (the first round's words
+    the reader may read), and which way is better: the first round's that says it, else
+    unknown. An issue whose words no reader-readable round passed has no row for outsiders
+    (its key is the community's words too)."""
     if not rounds.ids:
         return {}
+    passed = await pieces.passed_for(db, principal, rounds.ids)
     found: dict[str, tuple[str, str, str]] = {}
     for row in await db.scalars(
         select(CycleIndicator)
@@ -175,7 +181,7 @@ async def _raised_labels(
         )
         .order_by(CycleIndicator.created_at, CycleIndicator.id)
     ):
-        if row.key in known:
+        if row.key in known or not passed.shows_label(row):
             continue
         if row.key not in found:
             label = row.label

@@ -62,14 +62,16 @@ class IndicatorOut(Wire):
     previous_mean: float | None
     # community now minus community in the previous round at this facility
     change: float | None
-    # null while hidden from the caller (not yet reviewed)
+    # the community's reasons and suggestions; for providers and viewers only the pieces a
+    # coordinator passed (each piece is reviewed on its own: README, "Review")
     reasons: list[ReasonOut] | None
     # photos and documents backing the answers, by sha256 (GET /sync/v1/attachments/{sha256});
-    # hidden from outsiders, like reasons, until the round's reasons are reviewed
+    # for providers and viewers, like reasons, only the photos a coordinator passed
     evidence: list[str] = []
     # "template", or for an indicator the round's groups raised, "community" or "provider"
     origin: str = "template"
-    # for a raised indicator: the group types that raised it (merged ones included)
+    # for a raised indicator: the group types that raised it (merged ones included); providers
+    # and viewers read ["community"] where naming a group could point at a small one
     raised_by: list[str] = []
     # for single and multiple choice: how often each option was chosen
     choices: list[ChoiceOut] = []
@@ -226,6 +228,7 @@ class ScorecardOut(Wire):
     template_version: int
     previous_cycle_id: uuid.UUID | None
     published: bool
+    # nothing of the round's community text and evidence awaits review
     reasons_reviewed: bool
     suppressed_cells: int
     indicators: list[IndicatorOut]

@@ -33,6 +33,7 @@ from backend.reports.schemas import (
     ScaleOut,
     ScorecardOut,
 )
+from backend.reviews import pieces
 from backend.scorecards import service as templates
 from backend.scorecards.document import (
     Entitlement,
@@ -72,6 +73,8 @@ class Scored:
     better: str
     origin: str = "template"
     raised_by: list[str] = field(default_factory=list)
+    # the key the reader reads, where it differs from the indicator's own (`raised.Reading`)
+    key_shown: str | None = None
 
 
 async def _previous_means(db: AsyncSession, principal: Principal, cycle: Cycle) -> dict[str, float]:
@@ -152,19 +155,13 @@ async def scorecard(
     earlier = await _previous_means(db, principal, cycle)
     for key, result in results.items():
         result.previous_mean = earlier.get(key)
-    show_reasons = access.community_text_shown(principal, cycle)
-    reasons: dict[str, list[ReasonOut]] = defaultdict(list)
-    if show_reasons:
-        for row in await queries.community_reasons(db, principal, cycle.id):
-            reasons[row.indicator].append(
-                ReasonOut(group=row.group_type, reason=row.reason, suggestion=row.suggestion)
-            )
-
-    evidence = await queries.cycle_evidence(db, principal, cycle.id) if show_reasons else {}
+    passed = await pieces.passed_for(db, principal, {cycle.id})
+    reasons = await _reasons(db, principal, cycle.id, passed)
+    evidence = await queries.cycle_evidence(db, principal, cycle.id)
     indicators = []
     scored = [Scored(indicator, indicator.better) for indicator in document.indicators]
-    shown = await raised.groups_shown(db, principal, {cycle.id})
-    scored += await _raised(db, cycle, document, shown=shown[cycle.id])
+    reading = (await raised.readings(db, principal, {cycle.id}))[cycle.id]
+    scored += await _raised(db, cycle, document, reading=reading)
     choosing = [i.key for i in document.indicators if i.answer.__struct_config__.tag in CHOICE]
     chosen: dict[str, dict[str, int]] = defaultdict(dict)
     if choosing:
@@ -185,7 +182,7 @@ async def scorecard(
         result = results.get(indicator.key, IndicatorResult(key=indicator.key))
         indicators.append(
             IndicatorOut(
-                key=indicator.key,
+                key=entry.key_shown or indicator.key,
                 section=indicator.section,
                 label_mn=indicator.label.mn,
                 label_en=indicator.label.en,
@@ -202,7 +199,7 @@ async def scorecard(
                 gap=result.gap,
                 previous_mean=_round(result.previous_mean),
                 change=result.change,
-                reasons=reasons.get(indicator.key, []) if show_reasons else None,
+                reasons=reasons.get(indicator.key, []),
                 evidence=evidence.get(indicator.key, []),
                 origin=entry.origin,
                 raised_by=entry.raised_by,
@@ -246,7 +243,11 @@ async def scorecard(
         template_version=version.number,
         previous_cycle_id=cycle.previous_cycle_id,
         published=cycle.published_at is not None,
-        reasons_reviewed=cycle.reasons_reviewed_at is not None,
+        # for the team, whether anything awaits review; for outsiders only whether the round
+        # was reviewed as a whole (what awaits would tell of pieces they may never read)
+        reasons_reviewed=await pieces.all_decided(db, cycle.id)
+        if not access.is_outsider(principal)
+        else cycle.reasons_reviewed_at is not None,
         suppressed_cells=await queries.withheld_groups(db, principal, cycle.id),
         indicators=indicators,
         medicines=medicines,
@@ -258,7 +259,7 @@ async def scorecard(
             indicators,
             planned=[group.get("type", "") for group in cycle.planned_groups or []],
             compared={
-                entry.indicator.key
+                entry.key_shown or entry.indicator.key
                 for entry in scored
                 if {"community", "provider"} & set(entry.indicator.respondents)
             },
@@ -307,10 +308,11 @@ def _input(indicator: Indicator, row: Any, evidence: list[str]) -> InputOut:
 
 
 async def _raised(
-    db: AsyncSession, cycle: Cycle, document: TemplateDocument, *, shown: raised.Shown
+    db: AsyncSession, cycle: Cycle, document: TemplateDocument, *, reading: raised.Reading
 ) -> list[Scored]:
     """The round's selected raised indicators, scored beside the template's, each read in its
-    own direction (unknown while nobody has set it)."""
+    own direction (unknown while nobody has set it). Scored by their own keys; shown with the
+    key, words and groups the reader may read (`raised.Reading`)."""
     rows = list(
         await db.scalars(
             select(CycleIndicator)
@@ -318,6 +320,7 @@ async def _raised(
             .order_by(CycleIndicator.created_at, CycleIndicator.id)
         )
     )
+    shown = {out.id: out for out in raised.stand(rows, reading=reading)}
     # a raised indicator is scored on the template's scale
     scale = template_scale(document)
     return [
@@ -327,18 +330,40 @@ async def _raised(
                     "key": out.key,
                     "kind": out.kind,
                     "origin": out.origin,
-                    "label": {"mn": out.label_mn, "en": out.label_en},
+                    "label": {"mn": seen.label_mn, "en": seen.label_en},
                     "better": out.better,
                 },
                 scale,
             ),
             better=raised.direction(out.better),
             origin=out.origin,
-            raised_by=out.raised_by,
+            raised_by=seen.raised_by,
+            key_shown=seen.key,
         )
-        for out in raised.stand(rows, shown=shown)
-        if out.status == "selected"
+        for out in raised.stand(rows, reading=raised.INSIDER)
+        if out.status == "selected" and (seen := shown.get(out.id)) is not None
     ]
+
+
+async def _reasons(
+    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, passed: pieces.Passed
+) -> dict[str, list[ReasonOut]]:
+    """The community's reasons and suggestions, each as far as the reader may read it."""
+    found: dict[str, list[ReasonOut]] = defaultdict(list)
+    for row in await queries.community_reasons(db, principal, cycle_id):
+        reason = _piece(passed, row, "reason", row.reason)
+        suggestion = _piece(passed, row, "suggestion", row.suggestion)
+        if reason or suggestion:
+            found[row.indicator].append(
+                ReasonOut(group=row.group_type, reason=reason, suggestion=suggestion)
+            )
+    return found
+
+
+def _piece(passed: pieces.Passed, row: Any, kind: str, text: str | None) -> str | None:
+    if not text or not text.strip():
+        return None
+    return text if passed.shows(row.submission_id, f"{row.indicator}:{kind}", text) else None
 
 
 async def _medicines(

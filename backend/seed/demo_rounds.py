@@ -16,6 +16,7 @@ from backend.attachments import refs
 from backend.auth.models import Role
 from backend.cycles.models import Cycle, CyclePhaseChange
 from backend.cycles.phases import PHASES
+from backend.reviews import service as reviews
 from backend.scorecards.document import (
     Count,
     Entitlement,
@@ -316,4 +317,6 @@ async def seed_round(
         await demo_plans.seed_plan(db, planning, document, held_on, people, rng)
     await db.flush()
     await refs.record(db, mentions, None)
+    if cycle.reasons_reviewed_at is not None:
+        await reviews.pass_all(db, decided_by=people["coordinator"], cycle_id=cycle.id)
     return cycle

@@ -220,9 +220,12 @@ async def _changes(
         loaded = await _load(db, entity, ids)
         kind = entities.find(entity)
         if kind is not None and kind.as_read is not None:
-            await kind.as_read(
-                db, reader, [data for data, _, deleted in loaded.values() if not deleted]
+            withheld = await kind.as_read(
+                db,
+                reader,
+                {key: data for (_, key), (data, _, deleted) in loaded.items() if not deleted},
             )
+            removed |= {(entity, record_id) for record_id in withheld}
         current |= loaded
     unversioned = await _change_counts(db, [key for key, row in latest.items() if not row.version])
     out = []

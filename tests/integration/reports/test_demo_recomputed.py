@@ -128,12 +128,12 @@ def _counted(round_: Round, outsider: bool) -> list[dict[str, Any]]:
 def _indicators(round_: Round, text_shown: bool, outsider: bool) -> list[dict[str, Any]]:
     """The template's indicators, then the round's selected raised ones on the template's
     scale, with every group that raised them (merged ones included); an outsider reads only
-    the groups that met at a size that may be shown."""
-    met = {
-        s["group"]["type"]
+    group types, and only where no community group of the round was smaller than may be shown
+    and the issue's words were reviewed (else "raised by the community")."""
+    small = any(
+        s["respondent"] == "community" and s["participants"] < SMALLEST_SHOWN
         for s in round_.submissions
-        if s["respondent"] == "community" and s["participants"] >= SMALLEST_SHOWN
-    }
+    )
     document = round_.document
     out = [
         {**i, "kind": i["answer"]["type"], "origin": "template", "raised_by": []}
@@ -168,7 +168,9 @@ def _indicators(round_: Round, text_shown: bool, outsider: bool) -> list[dict[st
                 "better": "higher",
                 "respondents": respondents,
                 "origin": r["origin"],
-                "raised_by": [g for g in groups if not outsider or g in met] if text_shown else [],
+                "raised_by": groups
+                if not outsider or (text_shown and not small and groups)
+                else ["community"],
             }
         )
     return [i for i in out if i["kind"] in NUMERIC | CHOICE]

@@ -100,7 +100,7 @@ async def test_the_provider_sees_its_comparison_before_publication_without_small
     assert (overall["n"], overall["participants"], overall["mean"]) == (2, 15, 2.5)
     assert (overall["min"], overall["max"]) == (2.0, 3.0)
     assert teachers["gap"] == -1.5
-    assert teachers["reasons"] is None  # not yet reviewed
+    assert teachers["reasons"] == []  # not yet reviewed
     # told that a group too small to show existed, never its size or its scores
     assert body["suppressed_cells"] == 1
 
@@ -120,7 +120,7 @@ async def test_viewers_see_results_only_after_publication(
     assert published.json()["published_at"] is not None
     seen = await committed_client.get(path, headers=viewer.headers)
     assert seen.status_code == 200
-    assert _indicator(seen.json(), "teacher_attendance")["reasons"] is None
+    assert _indicator(seen.json(), "teacher_attendance")["reasons"] == []
     await committed_client.post(
         f"/cycles/v1/{field.cycle_id}/review-reasons", headers=coordinator.headers
     )

@@ -63,30 +63,51 @@ async def test_which_groups_raised_an_issue_waits_for_the_review_and_never_names
     url = f"/cycles/v1/{field.cycle_id}/indicators"
     card_url = f"/reports/v1/cycles/{field.cycle_id}/scorecard"
 
-    async def seen(tablet: Tablet) -> tuple[list[str], list[str], list[str]]:
+    async def seen(tablet: Tablet) -> tuple[Any, ...]:
+        """Which groups raised the issue, and its words, as the list, the scorecard and the
+        pull give them to this reader."""
         (listed,) = (await committed_client.get(url, headers=tablet.headers)).json()
         card = (await committed_client.get(card_url, headers=tablet.headers)).json()
-        (row,) = [i for i in card["indicators"] if i["key"] == "no_sign_language"]
+        (row,) = [i for i in card["indicators"] if i["origin"] == "community"]
         # a tablet signed in as this user pulls the record itself
         tablet.cursor = None
-        pulled = [
-            change["data"]["raised_by"]
+        (pulled,) = [
+            change["data"]
             for change in await tablet.pull_all()
             if change["entity"] == "cycle_indicator" and change["id"] == str(raised)
         ]
-        return listed["raised_by"], row["raised_by"], pulled[-1]
+        return (
+            (listed["raised_by"], row["raised_by"], pulled["raised_by"]),
+            {listed["label_mn"], row["label_mn"], pulled["label"]["mn"]},
+            {listed["key"], row["key"], pulled["key"]},
+        )
 
     everyone = ["women", "people_with_disabilities"]
-    assert await seen(team) == (everyone, everyone, everyone)
-    # before the review: the provider reads no group, however it asks (a pull too)
-    assert await seen(provider) == ([], [], [])
+    assert await seen(team) == (
+        (everyone, everyone, everyone),
+        {"Дохионы хэл байхгүй"},
+        {"no_sign_language"},
+    )
+    # before the review: the provider reads neither the words (nor the key made of them) nor
+    # any group, however it asks (a pull too), and never an empty list
+    community = ["community"]
+    assert await seen(provider) == (
+        (community, community, community),
+        {"Иргэдийн дэвшүүлсэн асуудал (хянагдаж байна)"},
+        {f"raised-{raised.hex[:8]}"},
+    )
     answer = await committed_client.post(
         f"/cycles/v1/{field.cycle_id}/review-reasons", headers=coordinator.headers
     )
     assert answer.status_code == 200, answer.text
-    # after it: the groups that met at a size that may be shown, never the small one
-    assert await seen(provider) == (["women"], ["women"], ["women"])
-    assert await seen(coordinator) == (everyone, everyone, everyone)
+    # after it: the words, but still no group type: naming the women's would single out the
+    # small group as the other raiser
+    assert await seen(provider) == (
+        (community, community, community),
+        {"Дохионы хэл байхгүй"},
+        {"no_sign_language"},
+    )
+    assert (await seen(coordinator))[0] == (everyone, everyone, everyone)
 
 
 def _interview(cycle_id: str, people: int, choice: str) -> dict[str, Any]:
