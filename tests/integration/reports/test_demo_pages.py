@@ -25,7 +25,8 @@ from backend.seed import DEMO_PASSWORD, demo
 from backend.settings import Settings
 from tests.integration.reports.test_scorecard_page import ARTIFACTS, _chromium_run
 
-pytestmark = pytest.mark.asyncio
+# Chromium and the whole demo: once per CI run, on the embedded PostgreSQL
+pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 LANGUAGES = ("mn", "en")
 # a snake_case word, or an area code (MN-046, MN-1-SK, MN-046-18501), is a key, not a word
 KEYLIKE = re.compile(r"\b(?:[a-z][a-z0-9]*_[a-z0-9_]+|MN-\d+(?:-[A-Z0-9]+)*)\b")

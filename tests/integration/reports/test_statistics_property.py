@@ -310,6 +310,7 @@ async def _play(url: str, app_settings: Settings, steps: list[tuple[Any, ...]]) 
         await database.dispose()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=10,
     deadline=None,
