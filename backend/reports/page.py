@@ -15,6 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.action_plans import service as plans
@@ -22,6 +23,7 @@ from backend.action_plans.schemas import ActionItemOut
 from backend.attachments.storage import Store, thumbnail_key
 from backend.auth import access
 from backend.auth.policy import Principal
+from backend.cycles.models import Cycle
 from backend.cycles.phases import position
 from backend.reports import service as reports
 from backend.reports import trend as trends
@@ -107,6 +109,17 @@ def sparkline(line: TrendLine | None, better: str) -> str | None:
     return " ".join(points)
 
 
+async def _round_names(
+    db: AsyncSession, card: ScorecardOut, labels: list[str], language: str
+) -> list[str]:
+    """The trend's rounds (named by their Mongolian labels) in the reader's language."""
+    named = await db.execute(
+        select(Cycle.label, Cycle.label_en).where(Cycle.facility_id == card.facility_id)
+    )
+    english = {label: label_en for label, label_en in named}
+    return [wording.pick(language, label, english.get(label)) for label in labels]
+
+
 async def _thumbnails(store: Store, card: ScorecardOut) -> dict[str, str]:
     """Evidence thumbnails inlined, so the page prints and projects without signing in again."""
     wanted = [sha for i in card.indicators for sha in i.evidence[:EVIDENCE_SHOWN]]
@@ -177,7 +190,7 @@ async def render(
         .render(
             card=card,
             rows=rows(card, language, lines),
-            rounds=trend.rounds if lines else [],
+            rounds=await _round_names(db, card, trend.rounds, language) if lines else [],
             scoring=position(card.phase) < MEETING,
             medicine_lights=medicine_lights,
             thumbnails=await _thumbnails(store, card),
