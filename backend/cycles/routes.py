@@ -62,7 +62,8 @@ async def open_cycle(
     db: DbSession, principal: CurrentPrincipal, data: JSONBody[CycleIn]
 ) -> CycleOut:
     """Open a round at one facility on a published template version."""
-    return cycles.cycle_out(await cycles.open_cycle(db, principal=principal, data=data))
+    cycle = await cycles.open_cycle(db, principal=principal, data=data)
+    return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
 @post("/cycles/v1/campaigns", opt=COORDINATORS, tags=["cycles"])
@@ -77,7 +78,8 @@ async def open_campaign(
 async def get_cycle(
     db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
 ) -> CycleOut:
-    return cycles.cycle_out(await cycles.get(db, principal=principal, cycle_id=cycle_id))
+    cycle = await cycles.get(db, principal=principal, cycle_id=cycle_id)
+    return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
 @get(f"{CYCLE}/indicators", opt=SIGNED_IN, tags=["cycles"])
@@ -106,7 +108,7 @@ async def advance(
 ) -> CycleOut:
     """Move to a later phase; a move backwards answers 409 `cycle.phase_backwards`."""
     cycle = await cycles.advance(db, principal=principal, cycle_id=cycle_id, to=data.to)
-    return cycles.cycle_out(cycle)
+    return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
 @post(f"{CYCLE}/reopen", opt=COORDINATORS, tags=["cycles"], status_code=200)
@@ -120,7 +122,7 @@ async def reopen(
     cycle = await cycles.reopen(
         db, principal=principal, cycle_id=cycle_id, to=data.to, reason=data.reason
     )
-    return cycles.cycle_out(cycle)
+    return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
 @post(f"{CYCLE}/publish", opt=COORDINATORS, tags=["cycles"], status_code=200)
@@ -128,7 +130,8 @@ async def publish(
     db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
 ) -> CycleOut:
     """Make the cycle's results visible to viewers (ministry, donors, the public)."""
-    return cycles.cycle_out(await cycles.publish(db, principal=principal, cycle_id=cycle_id))
+    cycle = await cycles.publish(db, principal=principal, cycle_id=cycle_id)
+    return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
 @post(f"{CYCLE}/review-reasons", opt=COORDINATORS, tags=["cycles"], status_code=200)
@@ -137,7 +140,7 @@ async def review_reasons(
 ) -> CycleOut:
     """Mark the community's free-text reasons as read: providers and viewers may see them."""
     cycle = await cycles.review_reasons(db, principal=principal, cycle_id=cycle_id)
-    return cycles.cycle_out(cycle)
+    return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
 ROUTES = [
