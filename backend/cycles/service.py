@@ -82,7 +82,7 @@ async def previous_seen(
     db: AsyncSession, principal: Principal, rounds: Iterable[Any]
 ) -> set[uuid.UUID]:
     """Of the rounds these rounds name as their previous one, those the caller may see. A
-    round names its predecessor only to whom may see it: a viewer reading a published round
+    round names its predecessor only to those who may see it: a viewer reading a published round
     must not learn that an unpublished one came before it, or its id."""
     named = {r.previous_cycle_id for r in rounds if r.previous_cycle_id is not None}
     if not named:
@@ -372,6 +372,7 @@ async def publish(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID
             update(Cycle)
             .where(Cycle.previous_cycle_id == cycle.id, Cycle.published_at.is_not(None))
             .values(previous_cycle_id=cycle.id)
+            .execution_options(synchronize_session=False)  # the same value: nothing to sync
         )
         await db.flush()
         await db.refresh(cycle)
