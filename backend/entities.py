@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.action_plans.sync import ACTION_ITEM, ACTION_UPDATE, MEETING
 from backend.areas.models import Area
 from backend.areas.schemas import AreaRecord
+from backend.auth.policy import Principal
+from backend.cycles import service as cycles
 from backend.cycles.models import Cycle
 from backend.cycles.schemas import CycleRecord
 from backend.cycles.sync import CYCLE_INDICATOR
@@ -24,22 +26,28 @@ from backend.sync import entity
 from backend.wire import Wire
 
 
-async def _areas(db: AsyncSession, codes: list[str]) -> Mapping[str, Wire]:
+async def _areas(db: AsyncSession, reader: Principal, codes: list[str]) -> Mapping[str, Wire]:
     rows = await db.scalars(select(Area).where(Area.code.in_(codes)))
     return {row.code: AreaRecord.of(row) for row in rows}
 
 
-async def _facilities(db: AsyncSession, ids: list[str]) -> Mapping[str, Wire]:
+async def _facilities(db: AsyncSession, reader: Principal, ids: list[str]) -> Mapping[str, Wire]:
     rows = await db.scalars(select(Facility).where(Facility.id.in_([uuid.UUID(i) for i in ids])))
     return {str(row.id): FacilityRecord.of(row) for row in rows}
 
 
-async def _cycles(db: AsyncSession, ids: list[str]) -> Mapping[str, Wire]:
-    rows = await db.scalars(select(Cycle).where(Cycle.id.in_([uuid.UUID(i) for i in ids])))
-    return {str(row.id): CycleRecord.of(row) for row in rows}
+async def _cycles(db: AsyncSession, reader: Principal, ids: list[str]) -> Mapping[str, Wire]:
+    rows = list(await db.scalars(select(Cycle).where(Cycle.id.in_([uuid.UUID(i) for i in ids]))))
+    seen = await cycles.previous_seen(db, reader, rows)
+    return {
+        str(row.id): CycleRecord.of(row, previous_cycle_id=cycles.named_previous(row, seen))
+        for row in rows
+    }
 
 
-async def _template_versions(db: AsyncSession, ids: list[str]) -> Mapping[str, Wire]:
+async def _template_versions(
+    db: AsyncSession, reader: Principal, ids: list[str]
+) -> Mapping[str, Wire]:
     rows = await db.execute(
         select(TemplateVersion, Template.key)
         .join(Template, Template.id == TemplateVersion.template_id)

@@ -20,6 +20,10 @@ class SettingsError(ValueError):
     """A configuration value is missing or malformed."""
 
 
+# a metrics token shorter than this is refused: it is all that stands between the activity
+# figures and anyone who can reach the port
+METRICS_TOKEN_MIN = 16
+
 # the programme's time zone unless SCORECARD_TIMEZONE says: deadlines are judged by its calendar
 DEFAULT_TIMEZONE = "Asia/Ulaanbaatar"
 
@@ -81,6 +85,9 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     # reminders by email; no host: mail is off and messages wait in the outbox
     smtp: Smtp = field(default_factory=Smtp)
+    # the bearer token the operator's scraper sends to /metrics; none: /metrics is off (404).
+    # Never in a repr or a log
+    metrics_token: str | None = field(default=None, repr=False)
 
     def today(self, now: datetime | None = None) -> date:
         """The programme's date now: the date people judge deadlines by, in its time zone (an
@@ -165,6 +172,7 @@ class Settings:
                 from_address=env.get("SCORECARD_SMTP_FROM") or "scorecard@localhost",
                 starttls=reader.flag("SCORECARD_SMTP_STARTTLS", True),
             ),
+            metrics_token=reader.secret("SCORECARD_METRICS_TOKEN", shortest=METRICS_TOKEN_MIN),
         )
         if settings.attachment_store == "s3" and settings.s3_bucket is None:
             raise SettingsError(
@@ -221,6 +229,16 @@ class _Reader:
         if raw in ("0", "false", "no", "off"):
             return False
         raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+    def secret(self, name: str, *, shortest: int) -> str | None:
+        """A token of at least `shortest` characters, or None when unset; its value is never
+        repeated in an error."""
+        raw = (self.env.get(name) or "").strip()
+        if not raw:
+            return None
+        if len(raw) < shortest:
+            raise SettingsError(f"{name} must be at least {shortest} characters long")
+        return raw
 
     def path(self, name: str) -> Path | None:
         raw = self.env.get(name)

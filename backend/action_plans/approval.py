@@ -18,8 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.action_plans.models import ActionItem, ActionRevision, PlanDecision
 from backend.action_plans.schemas import DecisionOut, RevisionIn, RevisionOut
 from backend.action_plans.sync import ACTION_ITEM, AGREED
-from backend.auth import access, audit
-from backend.auth.models import Role
+from backend.auth import access, audit, writers
 from backend.auth.policy import Principal
 from backend.cycles import phases
 from backend.cycles import service as cycles
@@ -29,9 +28,9 @@ from backend.sync.models import RecordVersion
 from backend.sync.records import canonical
 
 # the facility head (its provider account) or a coordinator of its area; an admin as well
-DECIDERS = frozenset({Role.PROVIDER, Role.COORDINATOR, Role.ADMIN})
+DECIDERS = writers.WRITERS["action_item"]["approval"]
 # who may revise an agreed item, with a reason: the deciders and the meeting's facilitators
-REVISERS = DECIDERS | {Role.FACILITATOR}
+REVISERS = writers.WRITERS["agreed_action_item"]["cost_mnt"]
 # the plan is agreed at the interface meeting: there is none to decide on before it
 FIRST_PHASE = "interface_meeting"
 

@@ -21,8 +21,7 @@ from backend.action_plans.models import (
     MeetingStatus,
 )
 from backend.attachments.schemas import Evidence
-from backend.auth import access
-from backend.auth.models import Role
+from backend.auth import access, writers
 from backend.cycles import phases
 from backend.sync.entity import (
     Context,
@@ -44,6 +43,7 @@ from backend.sync.records import (
     ShortText,
     Unset,
 )
+from backend.sync.rules import NotAllowed
 from backend.sync.workset import uuid_or_none
 from backend.wire import Wire
 
@@ -174,6 +174,10 @@ def _check_item(ctx: Context, data: ActionItemCreate, values: dict[str, Any]) ->
 
 def _check_item_update(ctx: Context, working: Working, values: dict[str, Any]) -> None:
     if not is_agreed(ctx, working):
+        changed = [name for name in values if values[name] != working.values.get(name)]
+        refused = writers.first_refused(ctx.principal.role, "action_item", changed)
+        if refused is not None:
+            raise NotAllowed(f"a {ctx.principal.role} does not change {refused}", f"data.{refused}")
         return
     if "status" in values and values["status"] != working.values.get("status"):
         raise ApprovedItem(
@@ -246,7 +250,7 @@ class DropNotAllowed(Rejected):
     code = "action_update.drop_not_allowed"
 
 
-DROPPERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+DROPPERS = writers.WRITERS["agreed_action_item"]["status"]
 
 
 def _check_report(ctx: Context, data: ActionUpdateCreate, values: dict[str, Any]) -> None:

@@ -63,7 +63,8 @@ async def open_cycle(
     db: DbSession, principal: CurrentPrincipal, data: JSONBody[CycleIn]
 ) -> CycleOut:
     """Open a round at one facility on a published template version."""
-    return cycles.cycle_out(await cycles.open_cycle(db, principal=principal, data=data))
+    cycle = await cycles.open_cycle(db, principal=principal, data=data)
+    return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
 @post("/cycles/v1/campaigns", opt=COORDINATORS, tags=["cycles"])
@@ -78,7 +79,8 @@ async def open_campaign(
 async def get_cycle(
     db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
 ) -> CycleOut:
-    return cycles.cycle_out(await cycles.get(db, principal=principal, cycle_id=cycle_id))
+    cycle = await cycles.get(db, principal=principal, cycle_id=cycle_id)
+    return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
 @get(f"{CYCLE}/indicators", opt=SIGNED_IN, tags=["cycles"])
@@ -107,7 +109,7 @@ async def advance(
 ) -> CycleOut:
     """Move to a later phase; a move backwards answers 409 `cycle.phase_backwards`."""
     cycle = await cycles.advance(db, principal=principal, cycle_id=cycle_id, to=data.to)
-    return cycles.cycle_out(cycle)
+    return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
 @post(f"{CYCLE}/reopen", opt=COORDINATORS, tags=["cycles"], status_code=200)
@@ -121,7 +123,7 @@ async def reopen(
     cycle = await cycles.reopen(
         db, principal=principal, cycle_id=cycle_id, to=data.to, reason=data.reason
     )
-    return cycles.cycle_out(cycle)
+    return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
 @post(f"{CYCLE}/publish", opt=COORDINATORS, tags=["cycles"], status_code=200)
@@ -129,7 +131,8 @@ async def publish(
     db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
 ) -> CycleOut:
     """Make the cycle's results visible to viewers (ministry, donors, the public)."""
-    return cycles.cycle_out(await cycles.publish(db, principal=principal, cycle_id=cycle_id))
+    cycle = await cycles.publish(db, principal=principal, cycle_id=cycle_id)
+    return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
 @post(f"{CYCLE}/review-reasons", opt=COORDINATORS, tags=["cycles"], status_code=200)
@@ -141,7 +144,7 @@ async def review_reasons(
     or hidden one by one at `/reviews/v1/cycles/{cycle_id}/pieces`."""
     cycle = await cycles.review_reasons(db, principal=principal, cycle_id=cycle_id)
     await reviews.pass_all(db, decided_by=principal.user_id, cycle_id=cycle_id)
-    return cycles.cycle_out(cycle)
+    return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
 ROUTES = [

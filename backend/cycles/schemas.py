@@ -120,13 +120,14 @@ class CycleRecord(Wire):
     label_en: str | None = None
 
     @classmethod
-    def of(cls, row: Any) -> CycleRecord:
+    def of(cls, row: Any, *, previous_cycle_id: uuid.UUID | None) -> CycleRecord:
+        """The round as one reader pulls it: `previous_cycle_id` as that reader may see it."""
         return cls(
             facility_id=row.facility_id,
             template_version_id=row.template_version_id,
             label=row.label,
             phase=row.phase,
-            previous_cycle_id=row.previous_cycle_id,
+            previous_cycle_id=previous_cycle_id,
             planned_groups=msgspec.convert(row.planned_groups, list[PlannedGroup]),
             opened_at=row.opened_at,
             closed_at=row.closed_at,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Iterable
+from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
@@ -51,7 +53,9 @@ CYCLE_REOPENED = "cycle.reopened"
 CYCLE_PUBLISHED = "cycle.published"
 
 
-def cycle_out(cycle: Cycle) -> CycleOut:
+def cycle_out(cycle: Cycle, *, previous_seen: Collection[uuid.UUID]) -> CycleOut:
+    """The round as a caller reads it, naming its previous round only if that one is among
+    those the caller may see (`previous_seen`)."""
     return CycleOut(
         id=cycle.id,
         facility_id=cycle.facility_id,
@@ -59,7 +63,7 @@ def cycle_out(cycle: Cycle) -> CycleOut:
         label=cycle.label,
         label_en=cycle.label_en,
         phase=cycle.phase,
-        previous_cycle_id=cycle.previous_cycle_id,
+        previous_cycle_id=named_previous(cycle, previous_seen),
         campaign_id=cycle.campaign_id,
         planned_groups=msgspec.convert(cycle.planned_groups, list[PlannedGroup]),
         opened_at=cycle.opened_at,
@@ -67,6 +71,28 @@ def cycle_out(cycle: Cycle) -> CycleOut:
         published_at=cycle.published_at,
         reasons_reviewed_at=cycle.reasons_reviewed_at,
     )
+
+
+async def shown(db: AsyncSession, *, principal: Principal, cycle: Cycle) -> CycleOut:
+    """One round as the caller reads it."""
+    return cycle_out(cycle, previous_seen=await previous_seen(db, principal, [cycle]))
+
+
+async def previous_seen(
+    db: AsyncSession, principal: Principal, rounds: Iterable[Any]
+) -> set[uuid.UUID]:
+    """Of the rounds these rounds name as their previous one, those the caller may see. A
+    round names its predecessor only to those who may see it: a viewer reading a published round
+    must not learn that an unpublished one came before it, or its id."""
+    named = {r.previous_cycle_id for r in rounds if r.previous_cycle_id is not None}
+    if not named:
+        return set()
+    return set(await db.scalars(select(Cycle.id).where(Cycle.id.in_(named), _in_scope(principal))))
+
+
+def named_previous(cycle: Any, seen: Collection[uuid.UUID]) -> uuid.UUID | None:
+    """The round's previous round as a reader with `seen` (previous_seen) may read it."""
+    return cycle.previous_cycle_id if cycle.previous_cycle_id in seen else None
 
 
 def _in_scope(principal: Principal) -> ColumnElement[bool]:
@@ -247,8 +273,13 @@ async def list_cycles(
     rows = await db.scalars(
         query.order_by(Cycle.opened_at.desc(), Cycle.id).limit(page.limit).offset(page.offset)
     )
+    found = list(rows)
+    seen = await previous_seen(db, principal, found)
     return CyclePage(
-        items=[cycle_out(c) for c in rows], total=total, limit=page.limit, offset=page.offset
+        items=[cycle_out(c, previous_seen=seen) for c in found],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
     )
 
 
@@ -335,6 +366,14 @@ async def publish(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID
     if cycle.published_at is None:
         cycle.published_at = func.now()
         await audit.record(db, CYCLE_PUBLISHED, actor_id=principal.user_id, cycle_id=str(cycle.id))
+        # a published round that followed this one may now name it to viewers: writing it
+        # again puts it in the change feed (its trigger), so viewers' tablets learn the link
+        await db.execute(
+            update(Cycle)
+            .where(Cycle.previous_cycle_id == cycle.id, Cycle.published_at.is_not(None))
+            .values(previous_cycle_id=cycle.id)
+            .execution_options(synchronize_session=False)  # the same value: nothing to sync
+        )
         await db.flush()
         await db.refresh(cycle)
     return cycle

@@ -19,8 +19,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from backend.auth import access
-from backend.auth.models import Role
+from backend.auth import access, writers
 from backend.cycles import raised
 from backend.cycles.models import CycleIndicator
 from backend.scorecards import service as templates
@@ -44,12 +43,21 @@ STAGES = {"proposed": 0, "selected": 1, "dropped": 1, "merged": 1}
 Groups = Annotated[list[CountKey], msgspec.Meta(max_length=50)]
 Tag = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
-# who raises and consolidates indicators of each origin, and in which phase
+# in which phase indicators of each origin are raised and consolidated
 OPEN_PHASE = {"community": "community_scoring", "provider": "self_assessment"}
-CONSOLIDATORS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR})
-RAISERS = {"community": CONSOLIDATORS, "provider": CONSOLIDATORS | {Role.PROVIDER}}
+
+
+def written_as(origin: str) -> str:
+    """The record kind an indicator of this origin is in the table of writers."""
+    return f"{origin}_indicator"
+
+
+# who consolidates the round's indicators (every edit of one), and who raises an indicator of
+# each origin: whoever may state which groups raised it (backend/auth/writers.py)
+CONSOLIDATORS = writers.COMMUNITY_SIDE
+RAISERS = {origin: writers.WRITERS[written_as(origin)]["raised_by"] for origin in OPEN_PHASE}
 # what may still change once the set is frozen: a coordinator's translation, tag and direction
-TRANSLATORS = frozenset({Role.ADMIN, Role.COORDINATOR})
+TRANSLATORS = writers.AREA_LEADS
 AFTER_FREEZE = frozenset({"label", "tag", "better"})
 
 
@@ -90,7 +98,8 @@ class IndicatorFrozen(Rejected):
 
 
 class NotYours(Rejected):
-    """The role does not raise or consolidate indicators of this origin."""
+    """The role does not raise or consolidate indicators of this origin, nor add to the groups
+    that raised a community issue (by merging into it)."""
 
     code = "cycle_indicator.not_allowed"
 
@@ -169,7 +178,7 @@ def _check_create(ctx: Context, data: CycleIndicatorCreate, values: dict[str, An
         # the same issue, raised on another tablet: one indicator, raised by both groups
         values["status"] = "merged"
         values["merged_into"] = str(same.id)
-    _check_merge(ctx, data.cycle_id, None, values)
+    _check_merge(ctx, data.cycle_id, None, values, named=data.merged_into is not None)
 
 
 STANDING = ("proposed", "selected")
@@ -203,6 +212,12 @@ def _check_change(ctx: Context, working: Working) -> None:
 
 
 def _check_update(ctx: Context, working: Working, values: dict[str, Any]) -> None:
+    changed = [name for name in values if values[name] != working.values.get(name)]
+    refused = writers.first_refused(
+        ctx.principal.role, written_as(working.values["origin"]), changed
+    )
+    if refused is not None:
+        raise NotYours(f"a {ctx.principal.role} does not change {refused} here", f"data.{refused}")
     if working.values["status"] == "selected" and values.get("status", "selected") != "selected":
         raise SelectedIsFinal("groups score a selected indicator; it stays selected", "data.status")
     status = values.get("status", working.values["status"])
@@ -221,12 +236,22 @@ def _check_update(ctx: Context, working: Working, values: dict[str, Any]) -> Non
                 "once scoring is over only the English label, the tag and the direction change",
                 "data",
             )
-    _check_merge(ctx, working.cycle_id, working, {**working.values, **values})
+    _check_merge(
+        ctx, working.cycle_id, working, {**working.values, **values}, named="merged_into" in changed
+    )
 
 
 def _check_merge(
-    ctx: Context, cycle_id: uuid.UUID, working: Working | None, values: dict[str, Any]
+    ctx: Context,
+    cycle_id: uuid.UUID,
+    working: Working | None,
+    values: dict[str, Any],
+    *,
+    named: bool,
 ) -> None:
+    """`merged_into` names another standing indicator of the round. Named by the pusher (not
+    the server's merge of one issue raised twice), it adds the pusher's groups to that one's:
+    only someone who may write the target's `raised_by` names it."""
     target = values.get("merged_into")
     if (values["status"] == "merged") != (target is not None):
         raise BadMerge("a merged indicator names the one it was merged into", "data.merged_into")
@@ -244,6 +269,13 @@ def _check_merge(
         raise BadMerge("no other indicator of this round has this id", "data.merged_into")
     if into.values["status"] in ("merged", "dropped"):
         raise BadMerge("merge into an indicator that stands", "data.merged_into")
+    origin = into.values["origin"]
+    if named and writers.first_refused(ctx.principal.role, written_as(origin), ["raised_by"]):
+        raise NotYours(
+            f"merging into a {origin} indicator adds to the groups that raised it: the "
+            f"{origin} side's word, not a {ctx.principal.role}'s",
+            "data.merged_into",
+        )
 
 
 def _direction_to_standing(ctx: Context, working: Working) -> None:
@@ -276,7 +308,7 @@ CYCLE_INDICATOR = SyncedEntity(
         "tag",
         "better",
     ),
-    writers=CONSOLIDATORS | {Role.PROVIDER},
+    writers=frozenset().union(*RAISERS.values()),
     policies={"raised_by": Policy.SET, "status": Policy.LIFECYCLE},
     lifecycle_rank={"status": STAGES},
     check_create=_check_create,

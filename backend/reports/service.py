@@ -18,7 +18,6 @@ from backend.cycles import raised
 from backend.cycles import service as cycles
 from backend.cycles.models import Cycle, CycleIndicator
 from backend.cycles.sync import as_indicator
-from backend.errors import NotFound
 from backend.facilities.models import Facility
 from backend.reports import matrix, medicine_queries, queries, rollup_queries
 from backend.reports.aggregate import Cell, IndicatorResult, on_100
@@ -77,18 +76,16 @@ class Scored:
     key_shown: str | None = None
 
 
-async def _previous_means(db: AsyncSession, principal: Principal, cycle: Cycle) -> dict[str, float]:
+async def _previous_means(
+    db: AsyncSession, principal: Principal, previous_id: uuid.UUID | None
+) -> dict[str, float]:
     """The previous round's community means as the caller may count them (none if the round
     is hidden), from the per-round statistics."""
-    if cycle.previous_cycle_id is None:
-        return {}
-    try:
-        previous = await cycles.get(db, principal=principal, cycle_id=cycle.previous_cycle_id)
-    except NotFound:
+    if previous_id is None:
         return {}
     return {
         row.indicator: float(row.community)
-        for row in await rollup_queries.round_means(db, principal, [previous.id])
+        for row in await rollup_queries.round_means(db, principal, [previous_id])
         if row.community is not None
     }
 
@@ -152,7 +149,9 @@ async def scorecard(
 
     # every figure below is computed from what the caller may count (access.publishable)
     results = _results(await queries.cycle_statistics(db, principal, cycle.id))
-    earlier = await _previous_means(db, principal, cycle)
+    # the previous round only if the caller may see it: else neither its id nor its figures
+    previous_id = cycles.named_previous(cycle, await cycles.previous_seen(db, principal, [cycle]))
+    earlier = await _previous_means(db, principal, previous_id)
     for key, result in results.items():
         result.previous_mean = earlier.get(key)
     passed = await pieces.passed_for(db, principal, {cycle.id})
@@ -241,7 +240,7 @@ async def scorecard(
         facility_name_en=facility.name_en,
         template_key=template.key,
         template_version=version.number,
-        previous_cycle_id=cycle.previous_cycle_id,
+        previous_cycle_id=previous_id,
         published=cycle.published_at is not None,
         # for the team, whether anything awaits review; for outsiders only whether the round
         # was reviewed as a whole (what awaits would tell of pieces they may never read)

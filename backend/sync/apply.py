@@ -19,11 +19,10 @@ from backend.sync.rules import (
     BadBaseVersion,
     BadId,
     BaseVersionRequired,
-    IdDeleted,
+    IdTaken,
     InvalidData,
     NotAllowed,
     NotDeletable,
-    RecordExists,
     ReferenceDeleted,
     UnknownEntity,
     UnknownOp,
@@ -112,20 +111,20 @@ class Batch(Workset):
     def _create(self, kind: SyncedEntity, record_id: uuid.UUID, m: MutationIn) -> MutationResult:
         placement, values, digest = creation(self, kind, self._decode(m.data, kind.create))
 
+        # one id, one record, forever: every other holder of the id (another kind, a deleted
+        # record, one the pusher may not see) gets the one answer that tells nothing of it
         if any(
             (other.name, record_id) in self.records or (other.name, record_id) in self.taken
             for other in entities.registered()
             if other is not kind
         ):
-            raise RecordExists("another record already has this id", "id")
+            raise IdTaken()
         existing = self.records.get((kind.name, record_id))
         if existing is not None:
-            if existing.deleted:
-                raise IdDeleted("this id belonged to a deleted record", "id")
             same = (
                 existing.content_hash == digest if digest is not None else existing.values == values
             )
-            if same and existing.in_scope:
+            if same and existing.in_scope and not existing.deleted:
                 # the same record sent again, e.g. from a reinstalled tablet: stored once
                 return MutationResult(
                     mutation_id=m.mutation_id,
@@ -134,7 +133,7 @@ class Batch(Workset):
                     version=existing.version,
                     original_status="applied",
                 )
-            raise RecordExists("another record already has this id", "id")
+            raise IdTaken()
         working = Working(
             kind=kind,
             id=record_id,

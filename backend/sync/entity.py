@@ -196,10 +196,11 @@ class SyncedEntity:
 @dataclass(frozen=True, slots=True)
 class PulledEntity:
     """A kind of record tablets receive but never write (areas, facilities, rounds, template
-    versions): the feed names it, and `load` gives its records as wire data by feed id."""
+    versions): the feed names it, and `load` gives its records by feed id as wire data, as
+    this reader may read them."""
 
     name: str
-    load: Callable[[AsyncSession, list[str]], Awaitable[Mapping[str, Wire]]]
+    load: Callable[[AsyncSession, Principal, list[str]], Awaitable[Mapping[str, Wire]]]
 
 
 _registry: dict[str, SyncedEntity] = {}

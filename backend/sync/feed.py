@@ -217,7 +217,7 @@ async def _changes(
             wanted.setdefault(entity, []).append(record_id)
     current: dict[tuple[str, str], tuple[Any, int | None, bool]] = {}
     for entity, ids in wanted.items():
-        loaded = await _load(db, entity, ids)
+        loaded = await _load(db, reader, entity, ids)
         kind = entities.find(entity)
         if kind is not None and kind.as_read is not None:
             withheld = await kind.as_read(
@@ -289,7 +289,7 @@ async def _change_counts(
 
 
 async def _load(
-    db: AsyncSession, entity: str, ids: list[str]
+    db: AsyncSession, reader: Principal, entity: str, ids: list[str]
 ) -> dict[tuple[str, str], tuple[Any, int | None, bool]]:
     """Records by id as wire data, with their version and whether they are tombstones."""
     kind = entities.find(entity)
@@ -319,5 +319,5 @@ async def _load(
     pulled = entities.find_pulled(entity)
     if pulled is None:
         return {}
-    found = await pulled.load(db, ids)
+    found = await pulled.load(db, reader, ids)
     return {(entity, key): (record, None, False) for key, record in found.items()}

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from backend.auth.models import Role
+from backend.auth import writers
 from backend.sync.entity import SyncedEntity
 from backend.wire import Wire
 
@@ -25,9 +25,7 @@ UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
 
 # everyone who syncs, viewers aside
-SHARED_WRITERS = frozenset(
-    {Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR, Role.MONITOR, Role.PROVIDER}
-)
+SHARED_WRITERS = writers.FIELD_TEAM
 
 
 class NoUpdate(Wire):

@@ -42,12 +42,19 @@ class ReferenceDeleted(Rejected):
     code = "sync.reference_deleted"
 
 
-class IdDeleted(Rejected):
-    code = "sync.id_deleted"
+class IdTaken(Rejected):
+    """A create with an id that another record has, or had. Ids are random UUIDs made on the
+    tablet, so this happens only when one is reused; the tablet makes a new id. The answer is
+    the same whatever holds the id (a record of another kind, a deleted one, one the pusher
+    may not see), so it tells nothing about that record: not its kind, nor that it exists
+    where the pusher cannot look, nor that it was deleted."""
 
+    code = "sync.id_taken"
 
-class RecordExists(Rejected):
-    code = "sync.record_exists"
+    def __init__(self) -> None:
+        super().__init__(
+            "this id is taken: give the record a new id and send it as a new create", "id"
+        )
 
 
 class UnknownRecord(Rejected):

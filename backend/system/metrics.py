@@ -3,23 +3,29 @@
 Requests and latency by route come from Litestar's Prometheus middleware, labelled with the
 route's template (never a raw path, so no record id reaches a label); the sync counters and
 the database pool gauge are declared here. No label carries a user, device or record id.
+The figures still tell when and how much the programme's tablets sync, so they are for the
+operator's scraper only: it sends the token of SCORECARD_METRICS_TOKEN.
 With several workers, `scorecard serve` points PROMETHEUS_MULTIPROC_DIR at a folder of the
 data dir so that every worker's figures are added up in each scrape.
 """
 
 from __future__ import annotations
 
+import hmac
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
+from litestar.exceptions import NotFoundException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from prometheus_client import Counter, Gauge
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backend.auth.policy import PUBLIC
+from backend.auth.policy import PUBLIC, Connection, Unauthenticated
+from backend.auth.sessions import bearer_token
 
 PUSH_MUTATIONS = Counter(
     "scorecard_push_mutations", "Pushed mutations answered, by result", ["result"]
@@ -43,11 +49,24 @@ POOL_OPENED = Gauge(
 )
 
 
+def scraper_only(connection: Connection, _: BaseRouteHandler) -> None:
+    """The scraper's bearer token, compared in constant time. Without a token configured the
+    route is off and answers like a path nobody routes."""
+    expected: str | None = connection.app.state.settings.metrics_token
+    if expected is None:
+        raise NotFoundException()
+    given = bearer_token(connection)
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Unauthenticated("The metrics token is missing or wrong.")
+
+
 class Metrics(PrometheusController):
-    """GET /metrics: public like /health, and like it free of anyone's data."""
+    """GET /metrics: no user signs in here (so no role is declared); `scraper_only` asks for
+    the operator's token instead."""
 
     path = "/metrics"
     opt = PUBLIC
+    guards = [scraper_only]
     include_in_schema = False
 
 

@@ -68,7 +68,7 @@ async def test_case_2_same_ids_with_different_content_are_refused(
         tablet.mutation("submission", "create", record_id, submission(field, score=1))
     )
     assert again["results"][0]["status"] == "rejected"
-    assert again["results"][0]["error"]["code"] == "sync.record_exists"
+    assert again["results"][0]["error"]["code"] == "sync.id_taken"
     async with committed_database.sessionmaker() as db:
         stored = await db.get_one(Submission, record_id)
         assert stored.answers["consulted_on_plan"]["value"] == 4

@@ -162,9 +162,9 @@ async def test_one_id_names_one_record_of_one_kind(
         b.mutation("action_item", "create", together, action_item(field)),
     )
     assert [(r["status"], (r.get("error") or {}).get("code")) for r in pushed["results"]] == [
-        ("rejected", "sync.record_exists"),
+        ("rejected", "sync.id_taken"),
         ("applied", None),
-        ("rejected", "sync.record_exists"),
+        ("rejected", "sync.id_taken"),
     ]
     async with committed_database.sessionmaker() as db:
         items = await db.scalars(select(ActionItem).where(ActionItem.id.in_([earlier, together])))

@@ -197,7 +197,7 @@ async def test_case_6a_delete_then_stale_edit_is_kept_as_a_conflict(
 
     again = await b.push(b.mutation("action_item", "create", record_id, action_item(field)))
     assert again["results"][0]["status"] == "rejected"
-    assert again["results"][0]["error"]["code"] == "sync.id_deleted"
+    assert again["results"][0]["error"]["code"] == "sync.id_taken"
 
 
 async def test_case_6b_edit_then_stale_delete_is_a_conflict(

@@ -3,18 +3,38 @@ and no user, device or record id anywhere in it."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
+from collections.abc import AsyncIterator
 
 import pytest
+import pytest_asyncio
 from httpx import AsyncClient
 
+from backend.app import create_app
 from backend.auth.models import Role
 from backend.database.session import Database
+from backend.settings import Settings
 from tests.support.field import Tablet, programme
+from tests.support.http import serve
 from tests.support.sync_data import submission
 
 pytestmark = pytest.mark.asyncio
+TOKEN = "scraper-token-of-the-operator"
+SCRAPER = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def committed_client(
+    settings: Settings, committed_database: Database
+) -> AsyncIterator[AsyncClient]:
+    """The app with a metrics token configured, as the operator runs it."""
+    app = create_app(
+        dataclasses.replace(settings, metrics_token=TOKEN), database=committed_database
+    )
+    async with serve(app) as client:
+        yield client
 
 
 def _value(text: str, name: str, **labels: str) -> float:
@@ -32,7 +52,7 @@ async def test_metrics_count_routes_pushes_and_pulls_without_any_id(
 ) -> None:
     field = await programme(committed_database)
     tablet = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
-    before = (await committed_client.get("/metrics")).text
+    before = (await committed_client.get("/metrics", headers=SCRAPER)).text
     record = uuid.uuid4()
     await tablet.push(tablet.mutation("submission", "create", record, submission(field)))
     await tablet.pull_all()
@@ -42,7 +62,7 @@ async def test_metrics_count_routes_pushes_and_pulls_without_any_id(
     assert history.status_code == 200
     await committed_client.get(f"/no/such/path/{uuid.uuid4()}")
 
-    scrape = await committed_client.get("/metrics")
+    scrape = await committed_client.get("/metrics", headers=SCRAPER)
     assert scrape.status_code == 200
     assert scrape.headers["content-type"].startswith("text/plain")
     text = scrape.text
