@@ -32,7 +32,7 @@ FILTERED = [
 ]
 # a filter that is one argument of a query's where(): the line can go without breaking syntax
 FILTER_LINE = re.compile(
-    r"^\s*access\.(publishable|evidence_visible|comparison_open|cycle_visible|round_visible)"
+    r"^\s*(?:access\.)?(publishable|evidence_visible|comparison_open|cycle_visible|round_visible)"
     r"\(principal[^()]*\),\s*$"
 )
 THRESHOLD = re.compile(r"(participants\s*)(>=|<)(\s*(?:access\.)?MIN_GROUP_SIZE)")
