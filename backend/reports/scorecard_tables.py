@@ -81,8 +81,9 @@ def scores(card: ScorecardOut, language: str) -> Table:
 
 
 def _score_rows(indicator: IndicatorOut, where: list[Cell], language: str) -> list[list[Cell]]:
-    """The community's all-groups row (with the gap and the change), a row per group, then
-    the provider's and the monitors' rows where they answered."""
+    """The community's all-groups row (with the gap and the change; also unscored, except on
+    what only the monitors check), a row per group, then the provider's and the monitors' rows
+    where they answered."""
     unit = indicator.unit
     per = wording.pick(language, indicator.unit_mn, indicator.unit_en)
     about = [
@@ -103,6 +104,8 @@ def _score_rows(indicator: IndicatorOut, where: list[Cell], language: str) -> li
     ]
     overall = _community(indicator.community, unit, indicator.community_100)
     rows = [[*about, community, WORDS[language]["all_groups"], *measured, *overall, *compared]]
+    if indicator.community is None and indicator.monitor_n:
+        rows = []  # what the monitors check and nobody in the community scored
     rows += [
         [
             *about,
