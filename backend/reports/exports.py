@@ -10,6 +10,7 @@ may see."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,14 @@ from backend.web import downloads
 from backend.web.pagination import PageRequest
 
 TABLES = ("scores", "matrix", "reasons", "medicines", "inputs", "plan")
+# every table but the plan is laid out from the scorecard alone
+FROM_THE_SCORECARD: dict[str, Callable[[ScorecardOut, str], Table]] = {
+    "scores": scorecard_tables.scores,
+    "matrix": scorecard_tables.matrix,
+    "reasons": scorecard_tables.reasons,
+    "medicines": scorecard_tables.medicines,
+    "inputs": scorecard_tables.inputs,
+}
 PLAN_PAGE = 500
 
 
@@ -124,14 +133,7 @@ async def _readable(
 def _table(name: str, card: ScorecardOut, items: list[ActionItemOut], language: str) -> Table:
     if name == "plan":
         return plan(card, items, language)
-    builders = {
-        "scores": scorecard_tables.scores,
-        "matrix": scorecard_tables.matrix,
-        "reasons": scorecard_tables.reasons,
-        "medicines": scorecard_tables.medicines,
-        "inputs": scorecard_tables.inputs,
-    }
-    return builders[name](card, language)
+    return FROM_THE_SCORECARD[name](card, language)
 
 
 async def _plan(

@@ -113,7 +113,9 @@ def saved(book: Workbook) -> bytes:
 def add_sheet(book: Workbook, table: Table) -> Worksheet:
     """The table as a sheet: the header row bold, wrapped and frozen, an autofilter over the
     header and every row, and each column as wide as its content (within bounds)."""
-    sheet: Worksheet = book.create_sheet(table.title.translate(SHEET_TITLE_FORBIDDEN)[:31])
+    # a sheet's name is at most 31 characters, none of them []:*?/\
+    title = " ".join(table.title.translate(SHEET_TITLE_FORBIDDEN).split())[:31]
+    sheet: Worksheet = book.create_sheet(title or table.name)
     sheet.append([column.header for column in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
