@@ -121,7 +121,7 @@ def add_sheet(book: Workbook, table: Table) -> Worksheet:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table.rows:
-        append(sheet, row)
+        _append(sheet, row)
     sheet.freeze_panes = "A2"
     last = get_column_letter(max(1, len(table.columns)))
     sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
@@ -137,7 +137,7 @@ def add_sheet(book: Workbook, table: Table) -> Worksheet:
     return sheet
 
 
-def append(sheet: Worksheet, row: list[Cell]) -> None:
+def _append(sheet: Worksheet, row: list[Cell]) -> None:
     """A row of words and figures: a figure in its unit's format, a date as a date, text as
     text (without the control characters XLSX forbids, such as a pasted form feed)."""
     sheet.append([_value(value) for value in row])
@@ -163,10 +163,10 @@ def _value(value: Cell) -> object:
 
 def _width(value: Cell) -> int:
     """Characters a cell shows, roughly: a figure's digits with room for its sign and unit."""
-    if value is None:
+    if value is None or (isinstance(value, Figure) and value.value is None):
         return 0
     if isinstance(value, Figure):
-        return len(str(value.stored() if value.value is not None else "")) + 3
+        return len(str(value.stored())) + 3
     if isinstance(value, date):
         return 10
     return max((len(line) for line in value.splitlines()), default=0)

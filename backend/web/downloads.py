@@ -16,9 +16,14 @@ NAME_PART = 80
 
 def ascii_name(name: str) -> str:
     """Улаангом-1-р-сургууль.csv as Ulaangom-1-r-surguuli.csv; never a quote or a control."""
-    latin = spellings.typed(spellings.romanised(name))[0]
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    latin = spellings.typed(spellings.romanised(stem))[0]
     plain = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-.") or "download"
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-.") or "download"
+    extension = re.sub(r"[^A-Za-z0-9]+", "", extension)
+    return f"{stem}.{extension}" if extension else stem
 
 
 def attachment(name: str) -> dict[str, str]:

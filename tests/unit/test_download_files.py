@@ -62,6 +62,7 @@ def test_the_ascii_name_is_romanised_and_safe_in_a_header() -> None:
     assert ascii_name("Өлгий_Хөвсгөл.xlsx") == "Olgii_Khovsgol.xlsx"
     assert ascii_name('a"b\r\nc.csv') == "a-b-c.csv"
     assert ascii_name("₮₮₮") == "download"
+    assert ascii_name("北京.xlsx") == "download.xlsx"
     header = attachment("Төлөвлөгөө.csv")["Content-Disposition"]
     header.encode("ascii")  # a header value HTTP carries as it is
     assert header == (
