@@ -39,6 +39,7 @@ FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "|"
 INVISIBLE = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc"})
 # column widths in characters; a header longer than HEADER_WIDTH wraps instead of widening
 WIDTH_MIN, WIDTH_MAX, HEADER_WIDTH = 8, 60, 24
+KEY_FONT = Font(color="808080")
 SHEET_TITLE_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
@@ -112,7 +113,8 @@ def saved(book: Workbook) -> bytes:
 
 def add_sheet(book: Workbook, table: Table) -> Worksheet:
     """The table as a sheet: the header row bold, wrapped and frozen, an autofilter over the
-    header and every row, and each column as wide as its content (within bounds)."""
+    header and every row, key columns in grey, and each column as wide as its content
+    (within bounds)."""
     # a sheet's name is at most 31 characters, none of them []:*?/\
     title = " ".join(table.title.translate(SHEET_TITLE_FORBIDDEN).split())[:31]
     sheet: Worksheet = book.create_sheet(title or table.name)
@@ -126,6 +128,10 @@ def add_sheet(book: Workbook, table: Table) -> Worksheet:
     last = get_column_letter(max(1, len(table.columns)))
     sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
     for number, column in enumerate(table.columns, start=1):
+        if column.key:
+            # a key is there for joining tables: in grey, for a reader to pass over
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=number, max_col=number):
+                cell.font = KEY_FONT
         widest = max(
             [
                 min(len(column.header), HEADER_WIDTH),

@@ -100,6 +100,8 @@ def test_a_sheet_is_filtered_frozen_fitted_and_formatted() -> None:
     assert sheet.column_dimensions["A"].width == 8  # narrow columns still show their header
     assert sheet.column_dimensions["B"].width == 60  # long text is capped
     assert all(cell.font.b for cell in sheet[1])
+    assert sheet["A2"].font.color.rgb == "00808080"  # the key column, for joining
+    assert sheet["B2"].font.color.rgb != "00808080"
 
 
 def test_a_csv_is_one_table_with_a_byte_order_mark() -> None:
