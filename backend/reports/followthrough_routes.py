@@ -16,6 +16,7 @@ from backend.database.session import DbSession
 from backend.reports import index as indexes
 from backend.reports import outcomes as judged
 from backend.reports import rollup_page as rollup_page_
+from backend.reports import spreadsheet
 from backend.reports import trend as trends
 from backend.reports.followthrough_schemas import (
     IndexOut,
@@ -25,9 +26,9 @@ from backend.reports.followthrough_schemas import (
 )
 from backend.reports.index_export import index_xlsx
 from backend.reports.rollup_queries import Period
+from backend.web.downloads import attachment
 
 Family = Literal["parent_engagement", "medicine_availability", "health_insurance", "custom"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 1, 1)
 
 
@@ -107,25 +108,25 @@ async def responsiveness_index(
     return await _index(db, state, principal, area, by, since, until, family)
 
 
-@get("/reports/v1/index.xlsx", opt=SIGNED_IN, tags=["reports"], media_type=XLSX)
+@get("/reports/v1/index.xlsx", opt=SIGNED_IN, tags=["reports"], media_type=spreadsheet.XLSX)
 async def responsiveness_index_xlsx(
     db: DbSession,
     state: State,
     principal: CurrentPrincipal,
     area: FromQuery[str],
     by: FromQuery[Literal["soum", "aimag", "nation"]] = "aimag",
-    since: FromQuery[date] = EARLIEST,
-    until: FromQuery[date] = LATEST,
+    since: FromQuery[date | None] = None,
+    until: FromQuery[date | None] = None,
     family: FromQuery[Family | None] = None,
+    lang: FromQuery[Literal["mn", "en"]] = "mn",
 ) -> Response[bytes]:
-    """The responsiveness index as an Excel workbook."""
-    out = await _index(db, state, principal, area, by, since, until, family)
-    # an area code is letters, digits and dashes; anything else stays out of the header
-    name = "".join(c for c in out.area if c.isascii() and (c.isalnum() or c == "-")) or "area"
+    """The responsiveness index as an Excel workbook in `lang`: each unit by its name (its
+    code in a key column), the components by their names, and under the table the area, the
+    period and the rule in words. Without `since` or `until`, every round held counts."""
+    out = await _index(db, state, principal, area, by, since or EARLIEST, until or LATEST, family)
+    download = await index_xlsx(db, out, language=lang, since=since, until=until, family=family)
     return Response(
-        index_xlsx(out),
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="index-{name}-{by}.xlsx"'},
+        download.content, media_type=download.media_type, headers=attachment(download.name)
     )
 
 

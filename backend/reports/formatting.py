@@ -33,17 +33,21 @@ SUFFIX = {
     "mn": {"mnt": " ₮", "days": " хоног", "share": "%", "points": " пункт"},
     "en": {"mnt": " ₮", "days": " days", "share": "%", "points": " pts"},
 }
-# the same units as Excel number formats (shares are stored as fractions: 0.67 shows 67%)
+# the same units as Excel number formats (shares are stored as fractions: 0.67 shows 67%).
+# Counts, numbers and days are stored rounded, as DIGITS says, and shown as "General": a
+# pattern such as "0.#" would show a whole 4 as "4." in Excel and LibreOffice
 XLSX_FORMATS = {
     "scale": "0.00",
     "share": "0%",
-    "count": "0.#",
-    "number": "0.#",
+    "count": "General",
+    "number": "General",
     "mnt": '#,##0 "₮"',
-    "days": "0.#",
+    "days": "General",
     "ratio": "0.00",
     "on_100": "0",
+    "index": "0.0",
     "integer": "0",
+    "date": "yyyy-mm-dd",
 }
 
 

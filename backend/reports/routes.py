@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from litestar import MediaType, Response, get
 from litestar.datastructures import State
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from backend.areas import service as areas
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal
 from backend.database.session import DbSession
-from backend.reports import exports, page
+from backend.reports import exports, page, spreadsheet
 from backend.reports import rollup as rollups
 from backend.reports import service as reports
 from backend.reports.rollup_queries import Period
 from backend.reports.schemas import RollupOut, ScorecardOut
+from backend.reports.spreadsheet import Download
+from backend.web.downloads import attachment
+
+Language = Literal["mn", "en"]
+# a table's name is checked by the export, which answers an unknown one with its own code
+# (report.unknown_table); the schema still lists the names
+TableName = Annotated[
+    str,
+    QueryParameter(
+        description="Which table: scores (the default), matrix, reasons, medicines, inputs, plan.",
+        schema_extra={"enum": list(exports.TABLES)},
+    ),
+]
 
 
 @get("/reports/v1/cycles/{cycle_id:uuid}/scorecard", opt=SIGNED_IN, tags=["reports"])
@@ -43,7 +56,7 @@ async def scorecard_page(
     state: State,
     principal: CurrentPrincipal,
     cycle_id: FromPath[uuid.UUID],
-    lang: FromQuery[Literal["mn", "en"]] = "mn",
+    lang: FromQuery[Language] = "mn",
 ) -> str:
     """The scorecard as a page to project at the interface meeting and print on A4."""
     return await page.render(
@@ -57,46 +70,96 @@ async def scorecard_page(
     )
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, media_type: str, name: str) -> Response[bytes]:
+def _download(download: Download) -> Response[bytes]:
     return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        download.content, media_type=download.media_type, headers=attachment(download.name)
     )
-
-
-CSV = "text/csv"  # Litestar adds "; charset=utf-8" to text types
 
 
 @get(
     "/reports/v1/cycles/{cycle_id:uuid}/scorecard.csv",
     opt=SIGNED_IN,
     tags=["reports"],
-    media_type=CSV,
+    media_type=spreadsheet.CSV,
 )
 async def scorecard_csv(
-    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+    db: DbSession,
+    state: State,
+    principal: CurrentPrincipal,
+    cycle_id: FromPath[uuid.UUID],
+    table: TableName = "scores",
+    lang: FromQuery[Language] = "mn",
 ) -> Response[bytes]:
-    """The scorecard as CSV (UTF-8), under the same privacy rules as the JSON."""
-    card = await reports.scorecard(db, principal=principal, cycle_id=cycle_id)
-    return _download(exports.to_csv(card), CSV, f"scorecard-{cycle_id}.csv")
+    """One table of the scorecard as CSV (UTF-8 with a byte-order mark), under the same
+    privacy rules as the JSON, headers and names in `lang`: `table` is `scores` (a row per
+    indicator, respondent and group), `matrix`, `reasons` (for providers and viewers, the
+    pieces a coordinator passed), `medicines`, `inputs` or `plan` (the action plan); another
+    value is 400 `report.unknown_table`."""
+    return _download(
+        await exports.table_csv(
+            db,
+            principal=principal,
+            cycle_id=cycle_id,
+            table=table,
+            language=lang,
+            today=state.settings.today(),
+            timezone=state.settings.timezone,
+        )
+    )
+
+
+@get(
+    "/reports/v1/cycles/{cycle_id:uuid}/scorecard.zip",
+    opt=SIGNED_IN,
+    tags=["reports"],
+    media_type=spreadsheet.ZIP,
+)
+async def scorecard_zip(
+    db: DbSession,
+    state: State,
+    principal: CurrentPrincipal,
+    cycle_id: FromPath[uuid.UUID],
+    lang: FromQuery[Language] = "mn",
+) -> Response[bytes]:
+    """Every table of the scorecard the caller may read, each as the CSV `scorecard.csv`
+    gives, in one ZIP."""
+    return _download(
+        await exports.tables_zip(
+            db,
+            principal=principal,
+            cycle_id=cycle_id,
+            language=lang,
+            today=state.settings.today(),
+            timezone=state.settings.timezone,
+        )
+    )
 
 
 @get(
     "/reports/v1/cycles/{cycle_id:uuid}/scorecard.xlsx",
     opt=SIGNED_IN,
     tags=["reports"],
-    media_type=XLSX,
+    media_type=spreadsheet.XLSX,
 )
 async def scorecard_xlsx(
-    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+    db: DbSession,
+    state: State,
+    principal: CurrentPrincipal,
+    cycle_id: FromPath[uuid.UUID],
+    lang: FromQuery[Language] = "mn",
 ) -> Response[bytes]:
-    """The scorecard as an Excel workbook, under the same privacy rules as the JSON."""
-    card = await reports.scorecard(db, principal=principal, cycle_id=cycle_id)
-    return _download(exports.to_xlsx(card), XLSX, f"scorecard-{cycle_id}.xlsx")
+    """The scorecard as an Excel workbook, a sheet per table the caller may read, under the
+    same privacy rules as the JSON."""
+    return _download(
+        await exports.tables_xlsx(
+            db,
+            principal=principal,
+            cycle_id=cycle_id,
+            language=lang,
+            today=state.settings.today(),
+            timezone=state.settings.timezone,
+        )
+    )
 
 
 @get("/reports/v1/rollup", opt=SIGNED_IN, tags=["reports"])
@@ -130,4 +193,4 @@ async def rollup(
     )
 
 
-ROUTES = [scorecard, scorecard_page, scorecard_csv, scorecard_xlsx, rollup]
+ROUTES = [scorecard, scorecard_page, scorecard_csv, scorecard_zip, scorecard_xlsx, rollup]

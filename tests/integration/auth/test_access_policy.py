@@ -65,6 +65,7 @@ MATRIX = [
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard", None, ANYONE),
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard.html", None, ANYONE),
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard.csv", None, ANYONE),
+    ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard.zip", None, ANYONE),
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard.xlsx", None, ANYONE),
     ("GET", "/action-plans/v1/items", None, ANYONE),
     ("GET", "/reports/v1/rollup", None, ANYONE),

@@ -3,12 +3,14 @@ under a base of 5, and the index from the components shown."""
 
 import io
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 from httpx import AsyncClient
 from openpyxl import load_workbook
 
 from backend.database.session import Database
+from backend.reports.formatting import Figures
 from tests.support import followthrough as ft
 from tests.support.field import Tablet
 
@@ -100,11 +102,51 @@ async def test_index_components_and_suppression(
     sheet = load_workbook(io.BytesIO(workbook.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("unit", "rounds", "index", "on_time")
-    assert rows[1][:3] == (AREA, 1, 61.7)
-    assert workbook.headers["content-disposition"] == (
-        f'attachment; filename="index-{AREA}-aimag.xlsx"'
+    assert rows[0][:6] == (
+        "Нэгжийн түлхүүр код",
+        "Нэгж",
+        "Үе",
+        "Хариу үйлдлийн индекс",
+        "Хугацаандаа биелсэн",
+        "Хугацаандаа биелсэн: суурь (n)",
     )
+    assert rows[1][:6] == (AREA, "Баянхонгор", 1, 61.7, 0.667, 6)
+    assert sheet.auto_filter.ref == "A1:L2"  # the table, not the notes under it
+    assert sheet["E2"].number_format == "0%"
+    assert sheet["D2"].number_format == "0.0"
+    notes = [row[0] for row in rows[3:]]
+    assert notes[0] == "Нутаг: Баянхонгор; нэгжээр: аймаг"
+    days = Figures("mn").date(date(2026, 1, 1)), Figures("mn").date(date(2027, 1, 1))
+    assert notes[1] == f"{days[0]}-аас {days[1]} хүртэл хийсэн үеүүд"
+    assert "суурь (n) нь 5-аас бага" in notes[2].lower()
+    name = "Хариу-үйлдлийн-индекс_Баянхонгор_аймаг.xlsx"
+    assert workbook.headers["content-disposition"] == (
+        'attachment; filename="Khariu-uildliin-indyeks_Bayankhongor_aimag.xlsx"; '
+        f"filename*=UTF-8''{quote(name, safe='')}"
+    )
+
+    # in English, and without dates: every round held, said in words
+    english = await committed_client.get(
+        "/reports/v1/index.xlsx",
+        params={"area": "Bayankhongor", "by": "aimag", "lang": "en", "family": "custom"},
+        headers=coordinator.headers,
+    )
+    sheet = load_workbook(io.BytesIO(english.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Unit key", "Unit", "Rounds", "Responsiveness index", "Done on time")
+    notes = [row[0] for row in rows[len(rows) - 4 :]]
+    assert notes == [
+        "Area: Bayankhongor; by aimag",
+        "Templates: Other templates",
+        "Every round held, at any time",
+        "Index (formula version 1): 100 × the mean of the components shown. A component "
+        "whose base (n) is under 5 is not shown; with fewer than 3 components shown there is "
+        "no index.",
+    ]
+    assert "2000" not in repr(rows)
+    assert "2100" not in repr(rows)
+    assert "Responsiveness-index_Bayankhongor_aimag.xlsx" in english.headers["content-disposition"]
     # bytes no area has are an unknown area, not a header (a control character in the
     # download's name once cut the connection)
     odd = await committed_client.get(

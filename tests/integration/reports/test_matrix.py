@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import uuid
+import zipfile
 
 import pytest
 from httpx import AsyncClient
@@ -137,17 +138,25 @@ async def test_a_group_of_three_is_in_no_viewer_cell_or_total_and_in_the_coordin
     assert 'data-group="parents"' in page
     assert 'data-group="teachers"' not in page
     assert "small group" not in page
-    text = (await committed_client.get(f"{url}.csv", headers=viewer)).content.decode("utf-8-sig")
-    assert "Teachers" not in text
-    assert "small group's own words" not in text
+    for language, teachers in (("mn", "Багш нар"), ("en", "Teachers")):
+        bundle = await committed_client.get(f"{url}.zip", params={"lang": language}, headers=viewer)
+        archive = zipfile.ZipFile(io.BytesIO(bundle.content))
+        text = "".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
+        assert f",{teachers}," not in text  # no row of theirs in the scores
+        assert f"{teachers}:" not in text  # no block of theirs in the matrix
+        assert "small group's own words" not in text
     book = load_workbook(
-        io.BytesIO((await committed_client.get(f"{url}.xlsx", headers=viewer)).content)
+        io.BytesIO(
+            (
+                await committed_client.get(f"{url}.xlsx", params={"lang": "en"}, headers=viewer)
+            ).content
+        )
     )
     header = [c.value for c in next(book["Matrix"].iter_rows(max_row=1))]
     assert not [h for h in header if "Teachers" in str(h)]
-    grid = {row[0]: row for row in book["Matrix"].iter_rows(min_row=2, values_only=True)}
-    overall_mean = header.index("Иргэд бүгд / Community: дундаж / mean")
-    assert grid["teacher_attendance"][overall_mean] == 2.5
+    key = header.index("Indicator key")
+    grid = {row[key]: row for row in book["Matrix"].iter_rows(min_row=2, values_only=True)}
+    assert grid["teacher_attendance"][header.index("Community, all: mean")] == 2.5
 
 
 async def test_community_text_in_the_matrix_stays_text_in_the_csv_and_the_xlsx(
@@ -155,25 +164,21 @@ async def test_community_text_in_the_matrix_stays_text_in_the_csv_and_the_xlsx(
 ) -> None:
     field, coordinator, _ = await _round(committed_client, committed_database)
     url = f"/reports/v1/cycles/{field.cycle_id}/scorecard"
-    text = (await committed_client.get(f"{url}.csv", headers=coordinator)).content.decode(
-        "utf-8-sig"
+    answer = await committed_client.get(
+        f"{url}.csv", params={"table": "matrix"}, headers=coordinator
     )
-    tables = text.split("\r\n\r\n")
-    (grid,) = [t for t in tables if "Эцэг эхчүүд / Parents: дундаж / mean" in t]
-    rows = list(csv.reader(io.StringIO(grid)))
-    header = rows[0]
-    by_key = {row[0]: row for row in rows[1:]}
-    reasons = header.index("Эцэг эхчүүд / Parents: шалтгаан, санал / reasons, suggestions")
-    assert by_key["teacher_attendance"][reasons].startswith("'" + FORMULA)
-    assert by_key["toilets_locked"][1] == "'" + RAISED_LABEL
-    small = header.index("Багш нар / Teachers: шалтгаан, санал / reasons, suggestions")
-    assert by_key["teacher_attendance"][small] == "'-small group's own words"
-    assert by_key["teacher_attendance"][header.index("Хэмжүүр / Scale")] == "1-5"
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    by_key = {row["Үзүүлэлтийн түлхүүр код"]: row for row in rows}
+    attendance = by_key["teacher_attendance"]
+    assert attendance["Эцэг эхчүүд: шалтгаан, санал"].startswith("'" + FORMULA)
+    assert by_key["toilets_locked"]["Үзүүлэлт"] == "'" + RAISED_LABEL
+    assert attendance["Багш нар: шалтгаан, санал"] == "'-small group's own words"
+    assert attendance["Хэмжүүр"] == "1–5"
 
     book = load_workbook(
         io.BytesIO((await committed_client.get(f"{url}.xlsx", headers=coordinator)).content)
     )
-    sheet = book["Matrix"]
+    sheet = book["Бүлгээр"]
     cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
     hostile = [c for c in cells if c.value.startswith(("=", "+", "-"))]
     assert {c.value.split("\n")[0] for c in hostile} >= {

@@ -1,0 +1,167 @@
+"""The downloads' own words, in Mongolian and English: table names and column headers of the
+scorecard's CSV, ZIP and XLSX, and of the index workbook. The names of things (phases,
+statuses, funding, groups, units) come from `wording.py`, the words both pages share from
+`page_words.py` and `rollup_page_words.py`.
+
+A column that holds a key for joining says so in its header ("түлхүүр", "key"); every other
+column holds words or figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+WORDS: dict[str, dict[str, Any]] = {
+    "mn": {
+        # a table's name: its XLSX sheet, and the end of its file's name
+        "tables": {
+            "scores": "Үнэлгээ",
+            "matrix": "Бүлгээр",
+            "reasons": "Шалтгаан, санал",
+            "medicines": "Эм",
+            "inputs": "Орц",
+            "plan": "Төлөвлөгөө",
+        },
+        "facility": "Байгууллага",
+        "round": "Үе",
+        "aimag": "Аймаг, нийслэл",
+        "soum": "Сум, дүүрэг",
+        "indicator_key": "Үзүүлэлтийн түлхүүр код",
+        "indicator": "Үзүүлэлт",
+        "origin": "Гарал",
+        "respondent": "Хэн үнэлсэн",
+        "group": "Бүлэг",
+        "scale": "Хэмжүүр",
+        "better": "Аль нь сайн",
+        "n": "Үнэлгээний тоо",
+        "participants": "Оролцогч",
+        "mean": "Дундаж",
+        "median": "Медиан",
+        "min": "Хамгийн бага",
+        "max": "Хамгийн их",
+        "on_100": "0–100 утга",
+        "gap": "Зөрүү (иргэд − үйлчилгээ үзүүлэгч)",
+        "previous": "Өмнөх үеийн дундаж",
+        "change": "Өмнөх үеэс өөрчлөлт",
+        # the matrix: a block of columns per group type, "{group}: …"
+        "cell": "{group}: {part}",
+        "cell_reasons": "шалтгаан, санал",
+        "provider_100": "Үйлчилгээ үзүүлэгч, 0–100",
+        "reason": "Шалтгаан",
+        "suggestion": "Санал",
+        "medicine_key": "Эмийн түлхүүр код",
+        "form": "Хэлбэр, тун",
+        "unit": "Нэгж",
+        "answers": "Хариултын тоо",
+        "shortfall_share": "Дутагдлын хувь",
+        "item_key": "Арга хэмжээний түлхүүр код",
+        "issue": "Асуудал",
+        "action": "Арга хэмжээ",
+        "indicators": "Холбогдох үзүүлэлт",
+        "level": "Түвшин",
+        "status": "Төлөв",
+        "cost": "Төсөв, ₮",
+        "funding": "Санхүүжилтийн эх үүсвэр",
+        "spent": "Зарцуулсан, ₮",
+        "latest_on": "Сүүлийн тайлангийн огноо",
+        "latest_note": "Сүүлийн тайлан",
+        # values
+        "all_groups": "Бүх бүлэг",
+        "from_template": "Загварын",
+        "better_is": {
+            "higher": "их нь сайн",
+            "lower": "бага нь сайн",
+            "none": "чиглэлгүй",
+            "unknown": "тогтоогоогүй",
+        },
+        # a yes/no figure is stored as the share answering yes, from 0 to 1
+        "share_stored": "{unit} (0–1)",
+        "yes": "тийм",
+        # the index workbook
+        "index_sheet": "Индекс",
+        "index_file": "Хариу үйлдлийн индекс",
+        "unit_key": "Нэгжийн түлхүүр код",
+        "base": "{component}: суурь (n)",
+        "area": "Нутаг: {area}; нэгжээр: {level}",
+        "family": "Загварын төрөл: {family}",
+        "period_all": "Бүх хугацаанд хийсэн үеүүд",
+        "index_rule": (
+            "Индекс (томьёоны хувилбар {version}): харагдаж буй бүрэлдэхүүнүүдийн дундаж × 100. "
+            "Суурь (n) нь {base}-аас бага бүрэлдэхүүний утгыг харуулахгүй; {components}-аас "
+            "цөөн бүрэлдэхүүн харагдвал индекс гарахгүй."
+        ),
+    },
+    "en": {
+        "tables": {
+            "scores": "Scores",
+            "matrix": "Matrix",
+            "reasons": "Reasons",
+            "medicines": "Medicines",
+            "inputs": "Inputs",
+            "plan": "Action plan",
+        },
+        "facility": "Facility",
+        "round": "Round",
+        "aimag": "Aimag or capital",
+        "soum": "Soum or district",
+        "indicator_key": "Indicator key",
+        "indicator": "Indicator",
+        "origin": "Origin",
+        "respondent": "Respondent",
+        "group": "Group",
+        "scale": "Scale",
+        "better": "Which is better",
+        "n": "Scores (n)",
+        "participants": "Participants",
+        "mean": "Mean",
+        "median": "Median",
+        "min": "Min",
+        "max": "Max",
+        "on_100": "Value on 0–100",
+        "gap": "Gap (community − provider)",
+        "previous": "Previous round's mean",
+        "change": "Change since the previous round",
+        "cell": "{group}: {part}",
+        "cell_reasons": "reasons and suggestions",
+        "provider_100": "Provider, 0–100",
+        "reason": "Reason",
+        "suggestion": "Suggestion",
+        "medicine_key": "Medicine key",
+        "form": "Form and strength",
+        "unit": "Unit",
+        "answers": "Answers",
+        "shortfall_share": "Shortfall share",
+        "item_key": "Action item key",
+        "issue": "Issue",
+        "action": "Action",
+        "indicators": "Indicators",
+        "level": "Level",
+        "status": "Status",
+        "cost": "Cost, ₮",
+        "funding": "Funding source",
+        "spent": "Spent, ₮",
+        "latest_on": "Latest report date",
+        "latest_note": "Latest report",
+        "all_groups": "All groups",
+        "from_template": "Template",
+        "better_is": {
+            "higher": "higher is better",
+            "lower": "lower is better",
+            "none": "no direction",
+            "unknown": "not set yet",
+        },
+        "share_stored": "{unit} (0–1)",
+        "yes": "yes",
+        "index_sheet": "Index",
+        "index_file": "Responsiveness index",
+        "unit_key": "Unit key",
+        "base": "{component}: base (n)",
+        "area": "Area: {area}; by {level}",
+        "family": "Templates: {family}",
+        "period_all": "Every round held, at any time",
+        "index_rule": (
+            "Index (formula version {version}): 100 × the mean of the components shown. A "
+            "component whose base (n) is under {base} is not shown; with fewer than "
+            "{components} components shown there is no index."
+        ),
+    },
+}
