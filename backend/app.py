@@ -12,7 +12,6 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import ControllerRouterHandler
 
 from backend import __version__, entities  # noqa: F401 (registers the synced records)
@@ -38,11 +37,14 @@ from backend.sync import routes as sync_routes
 from backend.system import metrics
 from backend.system.routes import health, ready
 from backend.users import routes as user_routes
+from backend.web import docs
 from backend.web.admission import AllowedHosts, PushAdmission
 from backend.web.logs import RequestContext
 from backend.web.openapi import document_problems, document_security
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
+    docs.front_door,
+    docs.docs_assets,
     health,
     ready,
     metrics.Metrics,
@@ -102,7 +104,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             title="Community scorecard API",
             version=__version__,
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=[docs.DOCS_VIEWER],
         ),
         state=State(
             {

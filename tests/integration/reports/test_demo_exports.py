@@ -75,6 +75,7 @@ def _index_workbooks() -> Iterator[dict[str, str]]:
     yield {"area": "MN-046", "by": "soum", "until": "2027-01-01", "lang": "mn"}
 
 
+@pytest.mark.slow  # the whole demo: once per CI run, on the embedded PostgreSQL
 @pytest.mark.asyncio
 async def test_no_key_reaches_a_reader_of_any_demo_download(
     committed_client: AsyncClient, committed_database: Database, settings: Settings
