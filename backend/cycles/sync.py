@@ -105,10 +105,22 @@ class NotYours(Rejected):
 
 
 class KeyTaken(Rejected):
-    """The key is one of the template's indicators, or held by the other side's indicator or
-    (for one brought back from merged or dropped) by another standing one."""
+    """The key is one of the template's indicators, or (for one brought back from merged or
+    dropped) held by another standing one."""
 
     code = "cycle_indicator.key_taken"
+
+
+class KeyOfTheOtherSide(Rejected):
+    """The two sides' keys never meet: a provider's begin with `provider_`, a community
+    issue's never do. A collision would tell the provider the key of a community issue whose
+    words it may not read yet."""
+
+    code = "cycle_indicator.key_side"
+
+
+# the keys of the indicators a provider raises
+PROVIDER_KEYS = "provider_"
 
 
 class SelectedIsFinal(Rejected):
@@ -168,13 +180,17 @@ def _check_create(ctx: Context, data: CycleIndicatorCreate, values: dict[str, An
             f"{data.origin} indicators are raised during {OPEN_PHASE[data.origin]}",
             "data.cycle_id",
         )
+    if (data.origin == "provider") != data.key.startswith(PROVIDER_KEYS):
+        raise KeyOfTheOtherSide(
+            f"a provider's indicator's key begins with {PROVIDER_KEYS}, a community issue's "
+            "never does",
+            "data.key",
+        )
     cycle = ctx.cycle(data.cycle_id)
     if data.key in templates.compiled(cycle.template_version).indicators:
         raise KeyTaken("the template has an indicator with this key", "data.key")
     same = _standing(ctx, data.cycle_id, data.key)
     if same is not None and data.status in STANDING:
-        if same.values["origin"] != data.origin:
-            raise KeyTaken("the other side raised an indicator with this key", "data.key")
         # the same issue, raised on another tablet: one indicator, raised by both groups
         values["status"] = "merged"
         values["merged_into"] = str(same.id)

@@ -31,7 +31,13 @@ from backend.reports.tables import Cell, Figure, Table
 CSV = "text/csv"  # Litestar adds "; charset=utf-8" to text types
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
-FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "|")
+FORMULA_START = (
+    *("=", "+", "-", "@", "|"),
+    # their full-width forms
+    *("\uff1d", "\uff0b", "\uff0d", "\uff20", "\uff5c"),
+    # and their small forms
+    *("\ufe66", "\ufe62", "\ufe63", "\ufe6b"),
+)
 # what a spreadsheet may skip before a formula: spaces (Zs: also the no-break and the
 # ideographic space), line and paragraph separators (Zl, Zp), format characters such as the
 # zero-width space and the byte-order mark (Cf), control characters such as tab, line feed,

@@ -8,6 +8,7 @@ and tablets receive a raised issue again (its words, or a neutral label) at thei
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 
 from sqlalchemy import func, literal, select
@@ -67,14 +68,20 @@ async def decide(
     await cycles.get(db, principal=principal, cycle_id=cycle_id, lock=True)
     present = {piece.key: piece for piece in await pieces.present(db, cycle_id)}
     decided = await pieces.decisions(db, [cycle_id])
+    seen: set[tuple[uuid.UUID, str, str]] = set()
     for number, decision in enumerate(decisions):
         key = (decision.record_id, decision.piece, decision.content_hash)
+        if key in seen:
+            raise InvalidInput(
+                "each piece is decided once in a request", field=f"decisions[{number}]"
+            )
+        seen.add(key)
         if key not in present:
             raise StalePiece(
                 "no such piece in the round as it reads now: list the pieces again",
                 field=f"decisions[{number}].content_hash",
             )
-        if decision.decision == "hide" and not decision.note.strip():
+        if decision.decision == "hide" and not _visible(decision.note):
             raise InvalidInput(
                 "a hidden or withdrawn piece says why", field=f"decisions[{number}].note"
             )
@@ -106,6 +113,11 @@ async def decide(
         _out(present[key], decided.get(key))
         for key in ((d.record_id, d.piece, d.content_hash) for d in decisions)
     ]
+
+
+def _visible(text: str) -> str:
+    """The text without what a reader cannot see (spaces, invisible and control characters)."""
+    return "".join(c for c in text if unicodedata.category(c)[0] not in "ZC").strip()
 
 
 async def pass_all(db: AsyncSession, *, decided_by: uuid.UUID, cycle_id: uuid.UUID) -> int:

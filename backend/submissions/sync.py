@@ -91,6 +91,13 @@ class CycleNotScoring(Rejected):
     code = "submission.cycle_not_scoring"
 
 
+class SelfAssessmentFinal(Rejected):
+    """The provider scores blind: from the moment its self-assessment is in, it reads the
+    community's scores, so it neither changes nor withdraws the self-assessment afterwards."""
+
+    code = "submission.self_assessment_final"
+
+
 def content_hash(values: dict[str, Any]) -> str:
     """SHA-256 of a submission as first sent: a reinstalled tablet's resend is recognised."""
     return hashlib.sha256(msgspec.json.encode(values, order="sorted")).hexdigest()
@@ -142,6 +149,10 @@ def _place(ctx: Context, data: SubmissionCreate) -> Placement:
 def _check_change(ctx: Context, working: Working) -> None:
     if working.created_by != ctx.principal.user_id:
         raise NotAuthor("only its author may change a submission")
+    if working.values["respondent"] == "provider" and ctx.principal.role is Role.PROVIDER:
+        raise SelfAssessmentFinal(
+            "a self-assessment is final once it is in: the comparison has been open since", "id"
+        )
     cycle = ctx.cycles.get(working.cycle_id)
     if cycle is None or cycle.phase not in SCORING_PHASES:
         raise CycleNotScoring("scores can change only while the cycle is in a scoring phase")

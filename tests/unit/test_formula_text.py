@@ -42,6 +42,12 @@ INVISIBLE = {
         "\uff1d1+1",
         "\uff0b1",
         "|calc",
+        # full-width and small forms a spreadsheet may fold into the ASCII ones
+        "\uff5ccalc",
+        "\ufe66small",
+        "\ufe62small",
+        "\ufe63small",
+        "\ufe6bsmall",
     ],
 )
 def test_text_a_spreadsheet_would_run_is_kept_as_text(typed: str) -> None:

@@ -153,7 +153,7 @@ async def test_the_set_freezes_when_community_scoring_ends(
             "cycle_indicator",
             "create",
             uuid.uuid4(),
-            raised(field, "no_budget", "staff", origin="provider"),
+            raised(field, "provider_no_budget", "staff", origin="provider"),
         ),
         provider.mutation(
             "cycle_indicator", "create", uuid.uuid4(), raised(field, "rude_staff", "staff")
@@ -269,4 +269,6 @@ async def test_keys_are_held_by_standing_indicators_only_and_never_across_sides(
             raised(field, "ke", "staff", origin="provider"),
         )
     )
-    assert theirs["results"][0]["error"]["code"] == "cycle_indicator.key_taken"
+    # the provider's keys are of a space of their own: a community key answers the same
+    # whether the community raised it or not, and tells nothing of the community's issues
+    assert theirs["results"][0]["error"]["code"] == "cycle_indicator.key_side"

@@ -305,12 +305,21 @@ async def test_the_zip_holds_every_table_the_caller_may_read(
         f"{url}.zip", params={"lang": "en"}, headers=provider.headers
     )
     tables = [n.rsplit("_", 1)[-1] for n in zipfile.ZipFile(io.BytesIO(theirs.content)).namelist()]
+    # the provider's reasons table holds only what a coordinator passed: nothing yet
     assert tables == [
         "2026-autumn.csv",
         "Matrix.csv",
+        "Reasons.csv",
         "Inputs.csv",
         "Action-plan.csv",
     ]
+    reasons = next(
+        n
+        for n in zipfile.ZipFile(io.BytesIO(theirs.content)).namelist()
+        if n.endswith("Reasons.csv")
+    )
+    rows = zipfile.ZipFile(io.BytesIO(theirs.content)).read(reasons).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(rows)))[1:] == []
 
 
 async def test_the_workbook_has_a_filtered_fitted_sheet_per_table(

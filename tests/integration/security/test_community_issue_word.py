@@ -64,7 +64,7 @@ async def test_a_provider_cannot_merge_its_indicator_into_a_community_issue(
             uuid.uuid4(),
             indicator(
                 field,
-                "heating_budget",
+                "provider_heating_budget",
                 ["staff", "pupils"],
                 origin="provider",
                 status="merged",
@@ -75,7 +75,7 @@ async def test_a_provider_cannot_merge_its_indicator_into_a_community_issue(
             "cycle_indicator",
             "create",
             own,
-            indicator(field, "no_fuel", ["staff"], origin="provider"),
+            indicator(field, "provider_no_fuel", ["staff"], origin="provider"),
         ),
         head.mutation(
             "cycle_indicator",
@@ -83,7 +83,7 @@ async def test_a_provider_cannot_merge_its_indicator_into_a_community_issue(
             uuid.uuid4(),
             indicator(
                 field,
-                "fuel_late",
+                "provider_fuel_late",
                 ["staff"],
                 origin="provider",
                 status="merged",
@@ -102,7 +102,7 @@ async def test_a_provider_cannot_merge_its_indicator_into_a_community_issue(
     )
     shown = {i["key"]: (i["raised_by"], i["absorbed"]) for i in listed.json()}
     assert shown["cold"] == (["parents"], [])
-    assert shown["no_fuel"] == (["staff"], ["fuel_late"])
+    assert shown["provider_no_fuel"] == (["staff"], ["provider_fuel_late"])
 
 
 async def test_the_community_side_still_merges_into_a_community_issue(

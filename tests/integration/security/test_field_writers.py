@@ -141,7 +141,9 @@ async def test_a_providers_own_issue_as_it_is_raised(
     head = signed_in[Role.PROVIDER]
     first = uuid.uuid4()
     await head.push(
-        head.mutation("cycle_indicator", "create", first, raised(field, "first", origin="provider"))
+        head.mutation(
+            "cycle_indicator", "create", first, raised(field, "provider_first", origin="provider")
+        )
     )
     stated = {
         "status": {"status": "selected"},
@@ -151,7 +153,7 @@ async def test_a_providers_own_issue_as_it_is_raised(
     for name, data in stated.items():
 
         async def raise_(role: Role, tablet: Tablet, name: str = name, data: Any = data):  # type: ignore[no-untyped-def]
-            key = f"{role.value}_{name}"
+            key = f"provider_{role.value}_{name}"
             values = raised(field, key, origin="provider") | data
             return await pushed(
                 tablet, tablet.mutation("cycle_indicator", "create", uuid.uuid4(), values)

@@ -311,3 +311,75 @@ async def test_a_raised_issue_reaches_the_providers_tablet_as_reviewed_and_leave
         f"/cycles/v1/{field.cycle_id}/indicators", headers=provider.headers
     )
     assert listed.json() == []
+
+
+async def test_a_hidden_piece_says_why_in_visible_words_and_is_decided_once(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    field = await programme(committed_database)
+    team = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
+    coordinator = await coordinator_of(committed_client, field)
+    await team.push(team.mutation("submission", "create", uuid.uuid4(), _with_words(field, BRIBE)))
+    (piece,) = await _pieces(committed_client, coordinator, field)
+    for note in ("\u200b", " \u00a0\ufeff", "\u2028\x0b"):
+        blank = await _decide(committed_client, coordinator, field, _decision(piece, "hide", note))
+        assert blank.status_code == 400, note
+        assert blank.json()["field"] == "decisions[0].note"
+    twice = await _decide(
+        committed_client,
+        coordinator,
+        field,
+        _decision(piece, "pass"),
+        _decision(piece, "hide", "names a teacher"),
+    )
+    assert twice.status_code == 400
+    assert twice.json()["field"] == "decisions[1]"
+    assert {p["state"] for p in await _pieces(committed_client, coordinator, field)} == {"awaiting"}
+
+
+async def test_the_provider_cannot_guess_the_key_of_an_issue_awaiting_review(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    """The head raises its own indicators under keys it guesses the community used: a key the
+    community holds answers exactly like one nobody holds."""
+    field = await programme(committed_database)
+    await field.cycle_phase("community_scoring")
+    team = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
+    await team.push(
+        team.mutation(
+            "cycle_indicator",
+            "create",
+            uuid.uuid4(),
+            {
+                "cycle_id": str(field.cycle_id),
+                "key": "director_takes_money",
+                "label": {"mn": "Захирал мөнгө авдаг"},
+                "kind": "yes_no",
+                "raised_by": ["parents"],
+                "status": "selected",
+            },
+        )
+    )
+    await field.cycle_phase("self_assessment")
+    head = await Tablet(committed_client, await field.user(Role.PROVIDER)).sign_in()
+
+    async def answer(key: str) -> Any:
+        pushed = await head.push(
+            head.mutation(
+                "cycle_indicator",
+                "create",
+                uuid.uuid4(),
+                {
+                    "cycle_id": str(field.cycle_id),
+                    "key": key,
+                    "label": {"mn": "Таамаг"},
+                    "kind": "yes_no",
+                    "origin": "provider",
+                },
+            )
+        )
+        result = pushed["results"][0]
+        return result["status"], (result.get("error") or {}).get("code")
+
+    assert await answer("director_takes_money") == await answer("teacher_is_rude")
+    assert await answer("provider_director_takes_money") == ("applied", None)

@@ -137,3 +137,37 @@ async def test_at_the_interface_meeting_the_head_reads_the_comparison_anyway(
     )
     attendance = next(i for i in card.json()["indicators"] if i["key"] == "teacher_attendance")
     assert attendance["community"]["mean"] == 4.5
+
+
+async def test_once_its_scores_are_in_the_head_neither_rewrites_nor_withdraws_them(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    """Read the comparison with a throwaway self-assessment, then score to match it (every
+    gap 0) or withdraw it and blind the page again: both refused."""
+    field = await programme(committed_database)
+    await _community(committed_client, field)
+    await field.cycle_phase("self_assessment")
+    head = await Tablet(committed_client, await field.user(Role.PROVIDER)).sign_in()
+    own = submission(field, respondent="provider", group=None)
+    own["answers"] = {k: v for k, v in school_answers(1).items() if k != "informal_contributions"}
+    own["answers"]["textbooks_per_pupil"] = {"value": {"entitled": 12, "actual": 9}}
+    record = uuid.uuid4()
+    made = await head.push(head.mutation("submission", "create", record, own))
+    assert made["results"][0]["status"] == "applied", made
+    assert not _blind(await _what_the_head_reads(committed_client, field, head))
+    matched = {"teacher_attendance": {"value": 5, "reason": None, "suggestion": None}}
+    answer = await head.push(
+        head.mutation("submission", "update", record, {"answers": matched}, base_version=1),
+        head.mutation("submission", "delete", record, base_version=1),
+    )
+    assert [(r["status"], r["error"]["code"]) for r in answer["results"]] == [
+        ("rejected", "submission.self_assessment_final"),
+        ("rejected", "submission.self_assessment_final"),
+    ]
+    card = (
+        await committed_client.get(
+            f"/reports/v1/cycles/{field.cycle_id}/scorecard", headers=head.headers
+        )
+    ).json()
+    attendance = next(i for i in card["indicators"] if i["key"] == "teacher_attendance")
+    assert attendance["provider_mean"] == 1
