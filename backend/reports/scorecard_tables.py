@@ -9,6 +9,7 @@ the one `ScorecardOut`, so it holds nothing the caller could not read in the JSO
 
 from __future__ import annotations
 
+from backend.cycles import raised
 from backend.reports import wording
 from backend.reports.export_words import WORDS
 from backend.reports.formatting import Figures
@@ -50,11 +51,12 @@ def scale(unit: str, low: float | None, high: float | None, per: str | None, lan
 
 
 def origin(origin_: str, raised_by: list[str], language: str) -> str:
-    """The template's, or raised at the round by the community (naming its groups) or the
-    provider."""
+    """The template's, or raised at the round by the community (naming its groups, where the
+    reader may read them) or the provider."""
     words = PAGE_WORDS[language]
     if origin_ == "community":
-        groups = ", ".join(wording.group_name(group, language) for group in raised_by)
+        named = [group for group in raised_by if group != raised.COMMUNITY]
+        groups = ", ".join(wording.group_name(group, language) for group in named)
         return f"{words['raised']}: {groups}" if groups else str(words["raised"])
     if origin_ == "provider":
         return str(words["raised_provider"])

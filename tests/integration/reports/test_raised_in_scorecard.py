@@ -89,6 +89,21 @@ async def test_a_raised_indicator_is_scored_and_a_small_group_cell_hidden_from_a
     assert (outside["community"]["n"], outside["community"]["mean"]) == (2, 2.5)
     assert outside["community"]["participants"] == 15
     assert outside["community"]["max"] == 3
+    # the page and the download say "raised by the community", and name no group at all
+    for language, said in (("en", "Raised by the community"), ("mn", "Иргэд өөрсдөө дэвшүүлсэн")):
+        page = await committed_client.get(
+            f"/reports/v1/cycles/{field.cycle_id}/scorecard.html",
+            params={"lang": language},
+            headers=viewer.headers,
+        )
+        raised_line = page.text.split('data-origin="community">')[1].split("</div>")[0]
+        assert raised_line == said, raised_line
+        table = await committed_client.get(
+            f"/reports/v1/cycles/{field.cycle_id}/scorecard.csv",
+            params={"lang": language},
+            headers=viewer.headers,
+        )
+        assert f"{said}:" not in table.content.decode("utf-8-sig")
 
 
 async def test_the_demo_autumn_page_shows_the_groups_own_indicators(
