@@ -62,6 +62,8 @@ MATRIX = [
     ("POST", f"{CYCLE}/reopen", {"to": "preparation", "reason": "why not"}, COORDINATORS),
     ("POST", f"{CYCLE}/publish", None, COORDINATORS),
     ("POST", f"{CYCLE}/review-reasons", None, COORDINATORS),
+    ("GET", f"/reviews/v1/cycles/{NOBODY_ID}/pieces", None, COORDINATORS),
+    ("POST", f"/reviews/v1/cycles/{NOBODY_ID}/decisions", {"decisions": []}, COORDINATORS),
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard", None, ANYONE),
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard.html", None, ANYONE),
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard.csv", None, ANYONE),

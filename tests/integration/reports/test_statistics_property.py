@@ -271,9 +271,12 @@ async def _step(
             scene.provider, scene.provider.mutation("submission", "create", uuid.uuid4(), own)
         )
         return
-    if not scene.records:
+    # a provider's self-assessment is final once in (it reads the comparison from then on):
+    # only the team's records change afterwards
+    changeable = sorted(r for r, record in scene.records.items() if record.respondent != "provider")
+    if not changeable:
         return
-    record_id = sorted(scene.records)[pick % len(scene.records)]
+    record_id = changeable[pick % len(changeable)]
     record = scene.records[record_id]
     if action == "delete":
         changes = None
