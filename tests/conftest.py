@@ -110,13 +110,23 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+@pytest.fixture(scope="session")
+def dropper(server_url: str) -> Iterator[databases.Dropper]:
+    """Drops the tests' own databases behind them, done before the server stops."""
+    dropping = databases.Dropper(server_url)
+    yield dropping
+    dropping.close()
+
+
 @pytest.fixture
-def committed_database_url(server_url: str, template_database: str) -> Iterator[str]:
+def committed_database_url(
+    server_url: str, template_database: str, dropper: databases.Dropper
+) -> Iterator[str]:
     """A database of the test's own whose transactions really commit (concurrency tests)."""
     name = databases.new_name("scorecard_commit")
     url = databases.create_database(server_url, name, template=template_database)
     yield url
-    databases.drop_database(server_url, name)
+    dropper.drop(name)
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import queue
 import secrets
+import threading
 from pathlib import Path
 
 import asyncpg
@@ -77,3 +79,32 @@ async def _fetch_tables(url: str) -> set[str]:
 
 def tables(url: str) -> set[str]:
     return asyncio.run(_fetch_tables(url))
+
+
+class Dropper:
+    """Drops the tests' databases on a thread of its own: a test does not wait while the
+    server removes the previous test's files (a checkpoint on a server that syncs to disk)."""
+
+    def __init__(self, admin_url: str) -> None:
+        self._admin_url = admin_url
+        self._names: queue.Queue[str | None] = queue.Queue()
+        self._failures: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, name="database-dropper", daemon=True)
+        self._thread.start()
+
+    def drop(self, name: str) -> None:
+        self._names.put(name)
+
+    def _run(self) -> None:
+        while (name := self._names.get()) is not None:
+            try:
+                drop_database(self._admin_url, name)
+            except Exception as exc:  # reported when the session closes
+                self._failures.append(exc)
+
+    def close(self) -> None:
+        """Wait for every drop; a drop that failed fails the session."""
+        self._names.put(None)
+        self._thread.join()
+        if self._failures:
+            raise self._failures[0]
