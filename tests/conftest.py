@@ -59,7 +59,7 @@ def template_database(server_url: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def database_url(server_url: str, template_database: str) -> Iterator[str]:
     name = databases.new_name("scorecard_test")
-    url = databases.create_database(server_url, name, template=template_database)
+    url = databases.create_database(server_url, name, template=template_database, durable=False)
     yield url
     databases.drop_database(server_url, name)
 
@@ -124,7 +124,7 @@ def committed_database_url(
 ) -> Iterator[str]:
     """A database of the test's own whose transactions really commit (concurrency tests)."""
     name = databases.new_name("scorecard_commit")
-    url = databases.create_database(server_url, name, template=template_database)
+    url = databases.create_database(server_url, name, template=template_database, durable=False)
     yield url
     dropper.drop(name)
 

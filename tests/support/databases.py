@@ -55,12 +55,16 @@ def new_name(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(4)}"
 
 
-def create_database(admin_url: str, name: str, *, template: str | None = None) -> str:
+def create_database(
+    admin_url: str, name: str, *, template: str | None = None, durable: bool = True
+) -> str:
+    """A new database; not `durable`, its commits do not wait for the disk (a test's: the
+    server is never killed under it). bench/faults.py kills PostgreSQL under its database and
+    counts on every acknowledged commit surviving, so durable is the default."""
     clause = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
     asyncio.run(_admin(admin_url, f'CREATE DATABASE "{name}"{clause}'))
-    # a test's commits need not wait for the disk: the server itself is never killed under a
-    # test's database (bench/faults.py kills PostgreSQL on a database of its own)
-    asyncio.run(_admin(admin_url, f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    if not durable:
+        asyncio.run(_admin(admin_url, f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     return with_database(admin_url, name)
 
 
