@@ -19,7 +19,7 @@ from backend.cycles import service as cycles
 from backend.cycles.models import Cycle, CycleIndicator
 from backend.cycles.sync import as_indicator
 from backend.facilities.models import Facility
-from backend.reports import matrix, medicine_queries, queries, rollup_queries
+from backend.reports import community_words, matrix, medicine_queries, queries, rollup_queries
 from backend.reports.aggregate import Cell, IndicatorResult, on_100
 from backend.reports.occasion import occasion
 from backend.reports.schemas import (
@@ -28,7 +28,6 @@ from backend.reports.schemas import (
     IndicatorOut,
     InputOut,
     MedicineOut,
-    ReasonOut,
     ScaleOut,
     ScorecardOut,
 )
@@ -155,7 +154,7 @@ async def scorecard(
     for key, result in results.items():
         result.previous_mean = earlier.get(key)
     passed = await pieces.passed_for(db, principal, {cycle.id})
-    reasons = await _reasons(db, principal, cycle.id, passed)
+    reasons = await community_words.readable(db, principal, cycle.id, passed)
     evidence = await queries.cycle_evidence(db, principal, cycle.id)
     indicators = []
     scored = [Scored(indicator, indicator.better) for indicator in document.indicators]
@@ -342,27 +341,6 @@ async def _raised(
         for out in raised.stand(rows, reading=raised.INSIDER)
         if out.status == "selected" and (seen := shown.get(out.id)) is not None
     ]
-
-
-async def _reasons(
-    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, passed: pieces.Passed
-) -> dict[str, list[ReasonOut]]:
-    """The community's reasons and suggestions, each as far as the reader may read it."""
-    found: dict[str, list[ReasonOut]] = defaultdict(list)
-    for row in await queries.community_reasons(db, principal, cycle_id):
-        reason = _piece(passed, row, "reason", row.reason)
-        suggestion = _piece(passed, row, "suggestion", row.suggestion)
-        if reason or suggestion:
-            found[row.indicator].append(
-                ReasonOut(group=row.group_type, reason=reason, suggestion=suggestion)
-            )
-    return found
-
-
-def _piece(passed: pieces.Passed, row: Any, kind: str, text: str | None) -> str | None:
-    if not text or not text.strip():
-        return None
-    return text if passed.shows(row.submission_id, f"{row.indicator}:{kind}", text) else None
 
 
 async def _medicines(
