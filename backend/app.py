@@ -14,13 +14,13 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.types import ControllerRouterHandler
 
-from backend import __version__, entities  # noqa: F401 (registers the synced records)
+from backend import __version__, console, entities  # noqa: F401 (registers the synced records)
 from backend.action_plans import routes as action_plan_routes
 from backend.areas import routes as area_routes
 from backend.attachments import routes as attachment_routes
 from backend.attachments.storage import open_store
 from backend.auth import routes as auth_routes
-from backend.auth.keys import load_keys
+from backend.auth.keys import KeySet, load_keys
 from backend.auth.policy import provide_principal
 from backend.auth.sessions import enforce_access
 from backend.auth.tokens import TokenIssuer
@@ -39,6 +39,7 @@ from backend.system.routes import health, ready
 from backend.users import routes as user_routes
 from backend.web import docs
 from backend.web.admission import AllowedHosts, PushAdmission
+from backend.web.headers import SecurityHeaders
 from backend.web.logs import RequestContext
 from backend.web.openapi import document_problems, document_security
 
@@ -78,8 +79,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         finally:
             await owned.dispose()
 
+    keys = load_keys(settings)
     app = Litestar(
-        route_handlers=ROUTE_HANDLERS,
+        route_handlers=[*ROUTE_HANDLERS, console.assets, console.router(settings, keys)],
+        template_config=console.TEMPLATES,
         lifespan=[] if database is not None else [open_database_for_lifespan],
         dependencies={
             "db": Provide(provide_db),
@@ -110,7 +113,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             {
                 "settings": settings,
                 "database": database,
-                "tokens": _token_issuer(settings),
+                "tokens": _token_issuer(settings, keys),
                 "attachments": open_store(settings),
             }
         ),
@@ -123,13 +126,13 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
     document_problems(app)
     document_security(app)
     pushes = PushAdmission(app.asgi_handler, concurrency=settings.limits.push_concurrency)
-    app.asgi_handler = RequestContext(AllowedHosts(pushes, settings.allowed_hosts))
+    app.asgi_handler = RequestContext(SecurityHeaders(AllowedHosts(pushes, settings.allowed_hosts)))
     return app
 
 
-def _token_issuer(settings: Settings) -> TokenIssuer:
+def _token_issuer(settings: Settings, keys: KeySet) -> TokenIssuer:
     return TokenIssuer(
-        keys=load_keys(settings),
+        keys=keys,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         lifetime=timedelta(minutes=settings.access_token_minutes),

@@ -10,6 +10,7 @@ import structlog
 from asyncpg.exceptions import OperatorInterventionError, PostgresConnectionError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -163,7 +164,21 @@ def _validation_errors(exc: ValidationException) -> list[FieldError]:
     return errors
 
 
+SIGN_IN_PATH = "/console/sign-in"
+
+
+def wants_page(request: Request[Any, Any, Any]) -> bool:
+    """A browser following a link: a GET that asks for HTML before JSON."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "application/json" not in accept.split(",")[0]
+
+
 def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    if getattr(exc, "leads_to_sign_in", False) and wants_page(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(path=SIGN_IN_PATH, query_params={"next": target}, status_code=303)
     problem = _problem(
         exc.status, exc.code, exc.title, exc.detail, field=exc.field, errors=exc.errors
     )

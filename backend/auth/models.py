@@ -155,3 +155,21 @@ class AuditEvent(Base):
     device_id: Mapped[uuid.UUID | None]
     client: Mapped[str | None] = mapped_column(INET)
     detail: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+
+
+class BrowserSession(Base):
+    """A person signed in with a browser (the console, pages, downloads): the cookie's value
+    is stored as its SHA-256. Ended by signing out, a new password or deactivation, at once."""
+
+    __tablename__ = "browser_session"
+    __table_args__ = (Index("ix_browser_session_user_id", "user_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    token_hash: Mapped[str] = mapped_column(Text, unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    client: Mapped[str | None] = mapped_column(INET)

@@ -37,6 +37,8 @@ def allow(*roles: Role) -> dict[str, Any]:
 
 class Unauthenticated(DomainError):
     code, status, title = "auth.unauthenticated", 401, "Authentication required"
+    # a browser following a link is led to the sign-in, and back to the link after it
+    leads_to_sign_in = True
 
     def __init__(self, detail: str = "A valid bearer token is required.") -> None:
         super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="scorecard"'})
@@ -61,6 +63,8 @@ class Principal:
     session_id: uuid.UUID
     area_codes: tuple[str, ...]
     facility_ids: tuple[uuid.UUID, ...]
+    language: str = "mn"  # the user's own choice: the console's and their reminders' language
+    browser: bool = False  # signed in with a browser session rather than a bearer token
 
     @property
     def sees_everything(self) -> bool:

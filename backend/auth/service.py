@@ -182,6 +182,32 @@ async def _issue_tokens(
     return out, row
 
 
+async def check_password(
+    db: AsyncSession,
+    *,
+    username: str,
+    password: str,
+    device_id: uuid.UUID | None,
+    client: str | None,
+) -> User:
+    """The account these credentials open, throttled and audited the one way for the API and
+    the browser; an unknown user, a wrong password and a deactivated account answer alike."""
+    await _throttle(db, username=username, client=client)
+    user = await db.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    matches = await verify_password(user.password_hash if user else None, password)
+    if user is None or not matches or not user.active:
+        await audit.record(
+            db,
+            audit.LOGIN_FAILED,
+            subject_id=user.id if user else None,
+            username=username,
+            device_id=device_id,
+            client=client,
+        )
+        raise InvalidCredentials("The username or the password is wrong.")
+    return user
+
+
 async def login(
     db: AsyncSession,
     *,
@@ -193,19 +219,13 @@ async def login(
     client: str | None,
 ) -> TokenOut:
     """Check the password (same answer for an unknown user), register the tablet, issue tokens."""
-    await _throttle(db, username=username, client=client)
-    user = await db.scalar(select(User).where(func.lower(User.username) == username.lower()))
-    matches = await verify_password(user.password_hash if user else None, password)
-    if user is None or not matches or not user.active:
-        await audit.record(
-            db,
-            audit.LOGIN_FAILED,
-            subject_id=user.id if user else None,
-            username=username,
-            device_id=device.id if device else None,
-            client=client,
-        )
-        raise InvalidCredentials("The username or the password is wrong.")
+    user = await check_password(
+        db,
+        username=username,
+        password=password,
+        device_id=device.id if device else None,
+        client=client,
+    )
     if device is not None:
         await _register_device(db, device, user, client=client)
     tokens, _ = await _issue_tokens(

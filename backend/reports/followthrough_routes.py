@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from litestar import MediaType, Response, get
+from litestar import MediaType, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
@@ -27,6 +27,7 @@ from backend.reports.followthrough_schemas import (
 from backend.reports.index_export import index_xlsx
 from backend.reports.rollup_queries import Period
 from backend.web.downloads import attachment
+from backend.web.headers import nonce_of
 
 Family = Literal["parent_engagement", "medicine_availability", "health_insurance", "custom"]
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 1, 1)
@@ -172,6 +173,7 @@ async def area_trend(
 async def rollup_page(
     db: DbSession,
     state: State,
+    request: Request[Any, Any, Any],
     principal: CurrentPrincipal,
     area: FromQuery[str],
     template: FromQuery[str],
@@ -179,7 +181,7 @@ async def rollup_page(
     since: FromQuery[date | None] = None,
     until: FromQuery[date | None] = None,
     campaign: FromQuery[uuid.UUID | None] = None,
-    lang: FromQuery[Literal["mn", "en"]] = "mn",
+    lang: FromQuery[Literal["mn", "en"] | None] = None,
 ) -> str:
     """An area's page: one template's roll-up and the responsiveness index of its family, over
     the rounds the period pools (as `/reports/v1/rollup` pools them: by default each
@@ -191,9 +193,10 @@ async def rollup_page(
         template=template,
         by=by,
         period=Period(since=since, until=until, campaign=campaign),
-        language=lang,
+        language=lang or principal.language,
         today=state.settings.today(),
         timezone=state.settings.timezone,
+        nonce=nonce_of(request.scope),
     )
 
 

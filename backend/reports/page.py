@@ -159,6 +159,7 @@ async def render(
     language: str,
     today: date,
     timezone: str,
+    nonce: str,
 ) -> str:
     card = await reports.scorecard(db, principal=principal, cycle_id=cycle_id, timezone=timezone)
     plan: list[ActionItemOut] = (
@@ -188,6 +189,7 @@ async def render(
         environment()
         .get_template("scorecard.html")
         .render(
+            nonce=nonce,
             card=card,
             rows=rows(card, language, lines),
             rounds=await _round_names(db, card, trend.rounds, language) if lines else [],

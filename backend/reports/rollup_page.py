@@ -35,6 +35,7 @@ async def render(
     language: str,
     today: date,
     timezone: str,
+    nonce: str,
 ) -> str:
     rollup = await rollups.rollup(
         db,
@@ -82,6 +83,7 @@ async def render(
         environment()
         .get_template("rollup.html")
         .render(
+            nonce=nonce,
             language=language,
             other="en" if language == "mn" else "mn",
             words=WORDS[language],

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from litestar import MediaType, Response, get
+from litestar import MediaType, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, QueryParameter
 
@@ -20,6 +20,7 @@ from backend.reports.rollup_queries import Period
 from backend.reports.schemas import RollupOut, ScorecardOut
 from backend.reports.spreadsheet import Download
 from backend.web.downloads import attachment
+from backend.web.headers import nonce_of
 
 Language = Literal["mn", "en"]
 # a table's name is checked by the export, which answers an unknown one with its own code
@@ -54,19 +55,22 @@ async def scorecard(
 async def scorecard_page(
     db: DbSession,
     state: State,
+    request: Request[Any, Any, Any],
     principal: CurrentPrincipal,
     cycle_id: FromPath[uuid.UUID],
-    lang: FromQuery[Language] = "mn",
+    lang: FromQuery[Language | None] = None,
 ) -> str:
-    """The scorecard as a page to project at the interface meeting and print on A4."""
+    """The scorecard as a page to project at the interface meeting and print on A4, in the
+    reader's own language unless `lang` asks for the other."""
     return await page.render(
         db,
         state.attachments,
         principal=principal,
         cycle_id=cycle_id,
-        language=lang,
+        language=lang or principal.language,
         today=state.settings.today(),
         timezone=state.settings.timezone,
+        nonce=nonce_of(request.scope),
     )
 
 

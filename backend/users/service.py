@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
-from backend.auth import audit
+from backend.auth import audit, browser
 from backend.auth.models import RefreshToken, Role, User, UserArea, UserFacility
 from backend.auth.passwords import hash_password
 from backend.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -159,11 +159,13 @@ async def list_users(db: AsyncSession, *, limit: int, offset: int) -> list[User]
 
 
 async def _revoke_sessions(db: AsyncSession, user_id: uuid.UUID) -> None:
+    """Every sign-in of the account ends: its tablets' and API tokens, its browser sessions."""
     await db.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=func.now())
     )
+    await browser.end_all(db, user_id)
 
 
 async def update_user(

@@ -1,12 +1,13 @@
 """The API documentation, readable on an office network without internet: Swagger UI served by
 the service itself (vendored from the `swagger-ui-dist` npm package, version 5.36.0, with its
-licence beside it), and `/` leading a visitor to it."""
+licence beside it); `/` leads an API client to it and a browser to the console."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from litestar import get
+from litestar import Request, get
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
@@ -33,6 +34,7 @@ docs_assets = create_static_files_router(
 
 
 @get("/", include_in_schema=False, opt={"access": "public"})
-async def front_door() -> Redirect:
-    """The service's front door leads to its documentation."""
-    return Redirect(path="/schema")
+async def front_door(request: Request[Any, Any, Any]) -> Redirect:
+    """The service's front door: a browser is led to the console, an API client to the docs."""
+    accept = request.headers.get("accept", "")
+    return Redirect(path="/console/" if "text/html" in accept else "/schema")

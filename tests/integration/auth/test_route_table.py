@@ -6,6 +6,7 @@ from litestar import Litestar
 
 from backend.auth.policy import ACCESS, DOCS_PREFIX
 from tests.integration.auth.test_access_policy import MATRIX, NOBODY_ID, NOBODY_KEY
+from tests.integration.console.test_console_access import CONSOLE_MATRIX
 
 
 def _routes(app: Litestar):  # type: ignore[no-untyped-def]
@@ -38,4 +39,5 @@ def test_the_matrix_covers_every_signed_in_route(app: Litestar) -> None:
         if isinstance(handler.opt.get(ACCESS), frozenset)
         for method in methods
     }
-    assert signed_in == {(method, path) for method, path, _, _ in MATRIX}
+    declared = {(method, path) for method, path, _, _ in [*MATRIX, *CONSOLE_MATRIX]}
+    assert signed_in == declared
