@@ -7,29 +7,11 @@ from __future__ import annotations
 import re
 
 import httpx
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from backend.auth import browser as sessions
-from backend.seed import DEMO_PASSWORD
 from tests.browser.conftest import LiveServer, new_page, shoot
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.get_by_label("Username").or_(page.get_by_label("Хэрэглэгчийн нэр")).fill(username)
-    page.get_by_label("Password").or_(page.get_by_label("Нууц үг")).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").or_(
-        page.get_by_role("button", name="Нэвтрэх")
-    ).click()
-
-
-def watch_policy(page: Page) -> list[str]:
-    """Messages of scripts or styles the Content-Security-Policy refused, or script errors."""
-    refused: list[str] = []
-    page.on(
-        "console", lambda message: refused.append(message.text) if message.type == "error" else None
-    )
-    page.on("pageerror", lambda error: refused.append(str(error)))
-    return refused
+from tests.browser.steps import sign_in, watch_policy
 
 
 def test_a_coordinator_signs_in_from_a_link_and_out_again(
