@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from backend.auth import browser as sessions
 from tests.browser.conftest import LiveServer, new_page, shoot
+from backend.seed import DEMO_PASSWORD
 from tests.browser.steps import sign_in, watch_policy
 
 
@@ -68,3 +69,27 @@ def test_a_viewer_is_refused_a_coordinator_screen(
     response = page.goto(live_server.url("/console/setup"))
     assert response is not None
     assert response.status in (403, 404)
+
+
+def test_the_scorecard_page_opens_with_the_session_and_its_styles_pass_the_policy(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """The page the meeting is built around, projected from a browser: its one style block
+    carries the request's nonce, so the policy refuses nothing and the bars are drawn."""
+    with httpx.Client(base_url=live_server.base) as api:
+        login = api.post(
+            "/auth/v1/login", json={"username": "demo_facilitator", "password": DEMO_PASSWORD}
+        )
+        token = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        rounds = api.get("/cycles/v1", params={"limit": 50}, headers=token).json()["items"]
+    cycle = next(r for r in rounds if r["phase"] == "follow_up")
+    page = new_page(browser)
+    refused = watch_policy(page)
+    page.goto(live_server.url(f"/reports/v1/cycles/{cycle['id']}/scorecard.html"))
+    sign_in(page, "demo_facilitator")
+    expect(page).to_have_url(re.compile(r"/scorecard\.html$"))
+    # the stylesheet applied: the bars' table is laid out, not raw
+    assert page.locator("rect").count() >= 2
+    assert page.evaluate("getComputedStyle(document.body).margin") != "8px"
+    shoot(page, "scorecard-page-mn")
+    assert refused == []
