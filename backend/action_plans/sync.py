@@ -304,7 +304,7 @@ def _place_update(ctx: Context, data: ActionUpdateCreate) -> Placement:
     return Placement(facility_id=item.facility_id, cycle_id=item.cycle_id)
 
 
-def _move_item(ctx: Context, update: Working) -> None:
+def _move_item(ctx: Context, update: Working, data: Any) -> None:
     """A report moves its item's status forward (done or dropped finishes it); never back."""
     item_id = uuid.UUID(update.values["action_item_id"])
     item = ctx.reference(ACTION_ITEM.name, item_id, "data.action_item_id")

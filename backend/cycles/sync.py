@@ -6,7 +6,8 @@ consolidate them into the round's indicators (select, drop, or merge one into an
 every group then scores the selected ones beside the template's. The same issue raised on two
 tablets offline (the same `key`) is one indicator: the later arrival is stored merged into the
 first, and an indicator's groups are its own `raised_by` and those of every indicator merged
-into it, so nothing anyone typed is lost.
+into it, so nothing anyone typed is lost. What the later tablet says of its copy (selected, a
+direction, a tag) it says of the one indicator, so its group scores that one.
 
 Groups word their issues as problems ("classrooms are cold in winter"), so which way is better
 is the indicator's own (`better`): set by the facilitator who selects it, unknown until then.
@@ -234,6 +235,7 @@ def _check_update(ctx: Context, working: Working, values: dict[str, Any]) -> Non
     )
     if refused is not None:
         raise NotYours(f"a {ctx.principal.role} does not change {refused} here", f"data.{refused}")
+    _merged_elsewhere(ctx, working, values)
     if working.values["status"] == "selected" and values.get("status", "selected") != "selected":
         raise SelectedIsFinal("groups score a selected indicator; it stays selected", "data.status")
     status = values.get("status", working.values["status"])
@@ -294,15 +296,49 @@ def _check_merge(
         )
 
 
-def _direction_to_standing(ctx: Context, working: Working) -> None:
-    """A newcomer merged into a standing indicator (the same issue raised on another tablet)
-    gives it its direction if it has none; a direction already set stands."""
+def _to_standing(ctx: Context, working: Working, data: CycleIndicatorCreate) -> None:
+    """A newcomer the server merged into the standing indicator of its key (the same issue
+    raised on another tablet) hands it what its tablet said of the issue: selected, if the
+    tablet selected it and may consolidate (its group then scores the one indicator), and its
+    direction and tag where the standing one has none. What is set already stands."""
     values = working.values
-    if values["status"] != "merged" or values.get("better") is None:
-        return
+    if values["status"] != "merged" or data.merged_into is not None:
+        return  # not a server merge: the pusher named what it merged into
     into = ctx.reference(CYCLE_INDICATOR.name, uuid.UUID(values["merged_into"]), "data.merged_into")
-    if into.values.get("better") is None:
-        ctx.follow(into, {"better": values["better"]})
+    _forward(ctx, into, {"status": data.status, "better": data.better, "tag": data.tag})
+
+
+def _forward(ctx: Context, into: Working, said: dict[str, Any]) -> None:
+    """What a tablet said of an issue the server had merged into `into`, given to `into`."""
+    origin = into.values["origin"]
+    following: dict[str, Any] = {}
+    may_select = writers.first_refused(
+        ctx.principal.role, written_as(origin), ["status"]
+    ) is None and not _frozen(ctx, into.cycle_id, origin)
+    if said.get("status") == "selected" and into.values["status"] == "proposed" and may_select:
+        following["status"] = "selected"
+    for name in ("better", "tag"):
+        if said.get(name) is not None and into.values.get(name) is None:
+            following[name] = said[name]
+    if following:
+        ctx.follow(into, following)
+
+
+def _merged_elsewhere(ctx: Context, working: Working, values: dict[str, Any]) -> None:
+    """An edit of an indicator the server merged into another (the tablet still holds it as
+    its own: it raised the issue offline) selects or directs the one it was merged into, and
+    leaves this one merged: the group that selected the issue scores the one indicator."""
+    if working.values["status"] != "merged" or values.get("merged_into", 1) is None:
+        return
+    said: dict[str, Any] = {
+        name: values.pop(name) for name in ("status", "better", "tag") if name in values
+    }
+    if said.get("status") in ("merged", "dropped"):
+        values["status"] = said.pop("status")  # the tablet's own outcome for its record
+    into = ctx.reference(
+        CYCLE_INDICATOR.name, uuid.UUID(working.values["merged_into"]), "data.merged_into"
+    )
+    _forward(ctx, into, said)
 
 
 CYCLE_INDICATOR = SyncedEntity(
@@ -330,7 +366,7 @@ CYCLE_INDICATOR = SyncedEntity(
     check_create=_check_create,
     check_change=_check_change,
     check_update=_check_update,
-    after_create=_direction_to_standing,
+    after_create=_to_standing,
     loaded_with_round=True,
     deletable=False,
     as_read=raised.as_read,

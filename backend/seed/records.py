@@ -99,7 +99,8 @@ async def make(
     """One record of `kind` from the wire `data`, made by `author` in `role`; its id."""
     record_id = record_id or uuid.uuid4()
     desk.author, desk.role = author, role
-    placement, values, digest = creation(desk, kind, msgspec.convert(data, kind.create))
+    decoded = msgspec.convert(data, kind.create)
+    placement, values, digest = creation(desk, kind, decoded)
     row = typed_values(kind, values, create=True) | {
         "id": record_id,
         "version": 1,
@@ -132,7 +133,7 @@ async def make(
     )
     desk.made[(kind.name, record_id)] = working
     if kind.after_create is not None:
-        kind.after_create(desk, working)
+        kind.after_create(desk, working, decoded)
     await db.flush()
     await write_followed(db, desk)
     return record_id

@@ -109,7 +109,8 @@ class Batch(Workset):
         return decoded
 
     def _create(self, kind: SyncedEntity, record_id: uuid.UUID, m: MutationIn) -> MutationResult:
-        placement, values, digest = creation(self, kind, self._decode(m.data, kind.create))
+        data = self._decode(m.data, kind.create)
+        placement, values, digest = creation(self, kind, data)
 
         # one id, one record, forever: every other holder of the id (another kind, a deleted
         # record, one the pusher may not see) gets the one answer that tells nothing of it
@@ -150,7 +151,7 @@ class Batch(Workset):
         self.records[(kind.name, record_id)] = working
         self._remember(working, values, m.mutation_id)
         if kind.after_create is not None:
-            kind.after_create(self, working)
+            kind.after_create(self, working, data)
         return MutationResult(mutation_id=m.mutation_id, id=m.id, status="applied", version=1)
 
     def _existing(self, kind: SyncedEntity, record_id: uuid.UUID) -> Working:

@@ -184,8 +184,9 @@ class SyncedEntity:
     check_update: Callable[[Context, Working, dict[str, Any]], None] = _any_values
     # checks that a live record may be deleted (a push's delete, a settled stale delete)
     check_delete: Callable[[Context, Working], None] = _anyone_in_scope
-    # what a new record changes in the records it refers to (through Context.follow)
-    after_create: Callable[[Context, Working], None] | None = None
+    # what a new record changes in the records it refers to (through Context.follow), given
+    # the record and its decoded create data as the device sent it
+    after_create: Callable[[Context, Working, Any], None] | None = None
     # pulled records (wire data by id) changed in place into what this reader may read of
     # them; answers the ids of those not for this reader at all (handed out as removals)
     as_read: (

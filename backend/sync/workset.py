@@ -291,8 +291,8 @@ class Workset:
             model: Any = kind.model
             dirty = [w for w in self.records.values() if w.kind is kind and w.dirty]
             fresh = [w for w in dirty if w.new]
-            if fresh:
-                await self.db.execute(insert(model), [self._row(w) for w in fresh])
+            # changes to stored records go first: one the batch dropped or deleted gives up
+            # what it held (a raised indicator's key) before a new one takes it
             for working in dirty:
                 if working.new:
                     continue
@@ -310,6 +310,8 @@ class Workset:
                         deleted_at=func.now() if working.deleted else None,
                     )
                 )
+            if fresh:
+                await self.db.execute(insert(model), [self._row(w) for w in fresh])
         if self.history:
             await self.db.execute(insert(RecordVersion), self.history)
         if self.conflicts:

@@ -10,8 +10,8 @@ import httpx
 from playwright.sync_api import Browser, expect
 
 from backend.auth import browser as sessions
-from tests.browser.conftest import LiveServer, new_page, shoot
 from backend.seed import DEMO_PASSWORD
+from tests.browser.conftest import LiveServer, new_page, shoot
 from tests.browser.steps import sign_in, watch_policy
 
 

@@ -1,0 +1,122 @@
+"""The four breaks a second outside probe found where a tablet's work meets the office or the
+raised-indicator lifecycle (issue: sync checked against a model), each as the people who met
+it would tell it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+from backend.auth.models import Role
+from backend.database.session import Database
+from tests.support.field import Programme, Tablet, programme, school_answers
+from tests.support.sync_data import submission
+
+pytestmark = pytest.mark.asyncio
+
+
+def raised(field: Programme, key: str, group: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "cycle_id": str(field.cycle_id),
+        "key": key,
+        "label": {"mn": "Анги хүйтэн байна"},
+        "kind": "scale",
+        "raised_by": [group],
+    } | extra
+
+
+async def _two_tablets(client: AsyncClient, database: Database) -> tuple[Programme, Tablet, Tablet]:
+    field = await programme(database)
+    a = await Tablet(client, await field.user(Role.FACILITATOR)).sign_in()
+    b = await Tablet(client, await field.user(Role.FACILITATOR)).sign_in()
+    return field, a, b
+
+
+def scored_sheet(field: Programme, **answers: Any) -> dict[str, Any]:
+    return submission(field) | {"answers": school_answers(3) | answers}
+
+
+@pytest.mark.parametrize("selected_at_create", [True, False])
+async def test_a_focus_group_scoring_an_issue_another_tablet_raised_too_is_stored(
+    committed_client: AsyncClient, committed_database: Database, selected_at_create: bool
+) -> None:
+    """Parallel focus groups raise the same concern offline; the second tablet also selects it
+    and its group scores it. Its whole session (every answer and reason) is stored, the one
+    indicator is selected, and it counts both groups."""
+    field, a, b = await _two_tablets(committed_client, committed_database)
+    first, second = uuid.uuid4(), uuid.uuid4()
+    await a.push(
+        a.mutation("cycle_indicator", "create", first, raised(field, "cold_classrooms", "parents"))
+    )
+    if selected_at_create:
+        select_it = [
+            b.mutation(
+                "cycle_indicator",
+                "create",
+                second,
+                raised(field, "cold_classrooms", "pupils", status="selected", better="lower"),
+            )
+        ]
+    else:
+        select_it = [
+            b.mutation(
+                "cycle_indicator", "create", second, raised(field, "cold_classrooms", "pupils")
+            ),
+            b.mutation(
+                "cycle_indicator",
+                "update",
+                second,
+                {"status": "selected", "better": "lower"},
+                base_version=1,
+            ),
+        ]
+    sheet = uuid.uuid4()
+    pushed = await b.push(
+        *select_it,
+        b.mutation(
+            "submission",
+            "create",
+            sheet,
+            scored_sheet(field, cold_classrooms={"value": 2, "reason": "No heating in March"}),
+        ),
+    )
+    assert [r["status"] for r in pushed["results"]] == ["applied"] * len(pushed["results"]), pushed
+    listed = await committed_client.get(
+        f"/cycles/v1/{field.cycle_id}/indicators", headers=a.headers
+    )
+    (indicator,) = listed.json()
+    assert (indicator["key"], indicator["status"], indicator["better"]) == (
+        "cold_classrooms",
+        "selected",
+        "lower",
+    )
+    assert indicator["raised_by"] == ["parents", "pupils"]
+    pulled = {c["id"]: c for c in await b.pull_all()}
+    answer = pulled[str(sheet)]["data"]["answers"]["cold_classrooms"]
+    assert (answer["value"], answer["reason"]) == (2, "No heating in March")
+
+
+async def test_dropping_an_issue_and_raising_its_key_again_in_one_batch_moves_the_queue_on(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    """A facilitator drops a raised issue offline and a group raises it again in other words:
+    one batch, answered at once, never a 503 asked to be retried forever."""
+    field, a, _ = await _two_tablets(committed_client, committed_database)
+    old, new = uuid.uuid4(), uuid.uuid4()
+    await a.push(a.mutation("cycle_indicator", "create", old, raised(field, "bus_late", "parents")))
+    answer = await a.push_raw(
+        [
+            a.mutation("cycle_indicator", "update", old, {"status": "dropped"}, base_version=1),
+            a.mutation("cycle_indicator", "create", new, raised(field, "bus_late", "pupils")),
+        ]
+    )
+    assert answer.status_code == 200, answer.text
+    assert [r["status"] for r in answer.json()["results"]] == ["applied", "applied"]
+    listed = await committed_client.get(
+        f"/cycles/v1/{field.cycle_id}/indicators", headers=a.headers
+    )
+    by_id = {i["id"]: i["status"] for i in listed.json()}
+    assert by_id.get(str(new)) == "proposed"
