@@ -48,6 +48,12 @@ class DeviceRevoked(ServerRefused):
     """The device was revoked (lost, stolen): it can no longer sign in or sync."""
 
 
+class NumberingWentBack(ServerRefused):
+    """The server settled this device's mutation numbers with other content: the tablet was
+    restored from a backup of itself. The client has taken a new device id and numbered its
+    unsent queue anew; sign in again (registering the new id), then push."""
+
+
 @dataclass
 class Backoff:
     """Exponential backoff with full jitter; Retry-After wins when the server gives one."""
@@ -177,10 +183,25 @@ class TabletClient:
         while self.outbox.pending:
             batch = self.outbox.pending[:batch_size]
             body = {"protocol": PROTOCOL, "device_id": str(self.device_id), "mutations": batch}
-            answer = await self._send("POST", "/sync/v1/push", body, report=report)
+            try:
+                answer = await self._send("POST", "/sync/v1/push", body, report=report)
+            except ServerRefused as refused:
+                if refused.code != "sync.mutation_mismatch":
+                    raise
+                self.take_new_device_id()
+                raise NumberingWentBack(refused.response) from refused
             report.results += answer["results"]
             self.outbox.settled(answer["last_mutation_id"])
         return report
+
+    def take_new_device_id(self) -> None:
+        """After a restore from a backup of itself: a device id of its own again, the unsent
+        queue numbered from 1 under it, and the copy of server data fetched anew (a cursor
+        belongs to a device). Nothing unsent is dropped."""
+        self.device_id = uuid.uuid4()
+        self.outbox.renumber()
+        self.store.reset()
+        self.access_token = self.refresh_token = ""
 
     async def pull(self, *, page_size: int | None = None) -> int:
         """Fetch every change after the cursor; returns how many were applied."""
@@ -201,7 +222,9 @@ class TabletClient:
                 continue
             self.store.apply(page["changes"])
             self.store.cursor = page["cursor"]
-            self.outbox.settled(page["last_mutation_id"])
+            # the pull's last_mutation_id settles nothing in the queue: only a push's answer
+            # does (a tablet restored from a backup of itself holds numbers the server
+            # settled with other content, and would drop unsent work)
             applied += len(page["changes"])
             if not page["has_more"]:
                 self.store.settle_local(self.outbox.pending)

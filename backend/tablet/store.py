@@ -94,6 +94,12 @@ class Outbox:
         self.pending.append(mutation)
         return mutation
 
+    def renumber(self) -> None:
+        """The unsent mutations numbered 1, 2, 3… again, in their order (a new device id)."""
+        for number, mutation in enumerate(self.pending, start=1):
+            mutation["mutation_id"] = number
+        self.next_id = len(self.pending) + 1
+
     def settled(self, last_mutation_id: int) -> None:
         """The server has settled everything up to this id: it need not be sent again."""
         self.pending = [m for m in self.pending if m["mutation_id"] > last_mutation_id]

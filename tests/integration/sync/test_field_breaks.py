@@ -4,15 +4,21 @@ it would tell it."""
 
 from __future__ import annotations
 
+import copy
 import uuid
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import select
 
 from backend.auth.models import Role
 from backend.database.session import Database
+from backend.submissions.models import Submission
+from backend.tablet.client import NumberingWentBack, TabletClient
 from tests.support.field import Programme, Tablet, programme, school_answers
+from tests.support.http import serve
+from tests.support.identity import PASSWORD
 from tests.support.sync_data import submission
 
 pytestmark = pytest.mark.asyncio
@@ -120,3 +126,38 @@ async def test_dropping_an_issue_and_raising_its_key_again_in_one_batch_moves_th
     )
     by_id = {i["id"]: i["status"] for i in listed.json()}
     assert by_id.get(str(new)) == "proposed"
+
+
+async def test_a_tablet_restored_from_its_own_backup_loses_nothing_unsent(
+    committed_app: Any, committed_database: Database
+) -> None:
+    """The tablet's storage is restored from an older backup of itself: it numbers new work
+    with numbers the server settled with other content. Its pull drops nothing unsent; its
+    push is told its numbering went back, it takes a new device id, signs in again, and the
+    sheet is stored."""
+    field = await programme(committed_database)
+    user = await field.user(Role.FACILITATOR)
+    async with serve(committed_app) as http:
+        tablet = TabletClient(http)
+        await tablet.login(user.username, PASSWORD)
+        tablet.create("submission", submission(field, score=2))
+        await tablet.sync()
+        backup = copy.deepcopy((tablet.outbox, tablet.store, tablet.device_id))
+        tablet.create("submission", submission(field, score=1))
+        await tablet.sync()
+
+        tablet.outbox, tablet.store, tablet.device_id = backup  # restored from its backup
+        again = tablet.create("submission", submission(field, score=5))
+        await tablet.pull()
+        assert [m["id"] for m in tablet.outbox.pending] == [again]
+        with pytest.raises(NumberingWentBack):
+            await tablet.push()
+        assert [(m["mutation_id"], m["id"]) for m in tablet.outbox.pending] == [(1, again)]
+        await tablet.login(user.username, PASSWORD)
+        report = await tablet.sync()
+    assert [r["status"] for r in report.results] == ["applied"]
+    async with committed_database.sessionmaker() as db:
+        scores = sorted(
+            s.answers["consulted_on_plan"]["value"] for s in await db.scalars(select(Submission))
+        )
+    assert scores == [1, 2, 5]

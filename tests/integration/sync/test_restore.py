@@ -20,7 +20,7 @@ from backend.database.session import open_database
 from backend.settings import Settings
 from backend.submissions.models import Submission
 from backend.sync.restore import after_restore
-from backend.tablet.client import TabletClient
+from backend.tablet.client import SignInRequired, TabletClient
 from tests.support import databases
 from tests.support.field import programme
 from tests.support.identity import PASSWORD
@@ -98,5 +98,56 @@ async def _play(live_url: str, restored_url: str, settings: Settings, tmp_path: 
         assert stored == {before_backup, unsent}
         assert count == 2
         assert ("submission", unsent) in tablet.store.server
+    finally:
+        await restored.dispose()
+
+
+def test_a_tablet_first_seen_after_the_backup_pushes_again_after_the_restore(
+    committed_database_url: str, restored_database_url: str, settings: Settings, tmp_path: Path
+) -> None:
+    asyncio.run(_newcomer(committed_database_url, restored_database_url, settings, tmp_path))
+
+
+async def _newcomer(live_url: str, restored_url: str, settings: Settings, tmp_path: Path) -> None:
+    """The restored server never saw this tablet; its numbering continues where the tablet's
+    is (no `sync.mutation_gap` it could never fill), and its unsent sheet is stored."""
+    backup = tmp_path / "scorecard.dump"
+    live = open_database(live_url)
+    try:
+        field = await programme(live)
+        user = await field.user(Role.FACILITATOR)
+        await _run(pg_binary("pg_dump"), "--format=custom", f"--file={backup}", _dsn(live_url))
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(settings, database=live)),
+            base_url="http://testserver",
+        ) as http:
+            newcomer = TabletClient(http)
+            await newcomer.login(user.username, PASSWORD)
+            for score in (3, 4):
+                newcomer.create("submission", submission(field, score=score))
+            await newcomer.sync()  # acknowledged, then lost with the restore
+            unsent = newcomer.create("submission", submission(field, score=5))
+    finally:
+        await live.dispose()
+
+    await _run(pg_binary("pg_restore"), "--no-owner", f"--dbname={_dsn(restored_url)}", str(backup))
+    restored = open_database(restored_url)
+    try:
+        async with restored.sessionmaker() as db, db.begin():
+            await after_restore(db)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(settings, database=restored)),
+            base_url="http://testserver",
+        ) as http:
+            newcomer.http = http
+            with pytest.raises(SignInRequired):  # its sign-in was lost with the restore too
+                await newcomer.sync()
+            await newcomer.login(user.username, PASSWORD)
+            report = await newcomer.sync()
+        assert [r["status"] for r in report.results] == ["applied"]
+        assert newcomer.outbox.pending == []
+        async with restored.sessionmaker() as db:
+            stored = [str(i) for i in await db.scalars(select(Submission.id))]
+        assert stored == [unsent]
     finally:
         await restored.dispose()
