@@ -29,7 +29,17 @@ from backend.sync.schemas import ChangeOut, PullIn, PullOut
 from backend.web.pagination import PageTooLarge
 
 DEFAULT_LIMIT = 500
-FEED_COLUMNS = (Change.xid, Change.id, Change.entity, Change.record_id, Change.version)
+FEED_COLUMNS = (
+    Change.xid,
+    Change.id,
+    Change.entity,
+    Change.record_id,
+    Change.version,
+    Change.op,
+)
+
+# a change row saying a record left the area it was scoped to (its facility moved)
+LEAVE = "leave"
 
 
 async def _feed_state(db: AsyncSession) -> tuple[uuid.UUID, int, int]:
@@ -211,6 +221,8 @@ async def _changes(
     for row in rows:
         latest.pop((row.entity, row.record_id), None)
         latest[(row.entity, row.record_id)] = row
+    # a record whose facility moved to another area leaves this area's tablets
+    removed |= {key for key, row in latest.items() if row.op == LEAVE}
     wanted: dict[str, list[str]] = {}
     for entity, record_id in latest:
         if (entity, record_id) not in removed:

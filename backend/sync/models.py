@@ -101,7 +101,8 @@ class Change(Base):
 
     __tablename__ = "change"
     __table_args__ = (
-        CheckConstraint("op IN ('upsert', 'delete')", name="op"),
+        # leave: the record's facility moved; it leaves the old area's tablets
+        CheckConstraint("op IN ('upsert', 'delete', 'leave')", name="op"),
         CheckConstraint("audience IN ('everyone', 'staff', 'team')", name="audience"),
         Index("ix_change_xid_id", "xid", "id"),
         Index("ix_change_record", "entity", "record_id"),

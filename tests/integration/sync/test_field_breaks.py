@@ -161,3 +161,60 @@ async def test_a_tablet_restored_from_its_own_backup_loses_nothing_unsent(
             s.answers["consulted_on_plan"]["value"] for s in await db.scalars(select(Submission))
         )
     assert scores == [1, 2, 5]
+
+
+async def test_a_facility_moved_to_another_area_goes_with_its_records(
+    committed_client: AsyncClient, committed_database: Database
+) -> None:
+    """A school entered under the wrong aimag is moved: its rounds, sheets and the school
+    itself leave the old aimag's tablets, and the new aimag's tablets receive them, those
+    that synced before the move and those starting afresh, later edits included."""
+    field = await programme(committed_database)  # a school in Uvs (MN-046)
+    old_side = await Tablet(committed_client, await field.user(Role.FACILITATOR)).sign_in()
+    new_side = await Tablet(
+        committed_client, await field.user(Role.FACILITATOR, areas=["MN-041"])
+    ).sign_in()
+    sheet = uuid.uuid4()
+    await old_side.push(old_side.mutation("submission", "create", sheet, submission(field)))
+    await old_side.pull_all()
+    await new_side.pull_all()
+
+    admin = await Tablet(committed_client, await field.user(Role.ADMIN, areas=[])).sign_in()
+    moved = await committed_client.patch(
+        f"/facilities/v1/{field.facility_id}", json={"area_code": "MN-041"}, headers=admin.headers
+    )
+    assert moved.status_code == 200, moved.text
+
+    facility, cycle = str(field.facility_id), str(field.cycle_id)
+    left = {(c["entity"], c["id"]): c for c in await old_side.pull_all()}
+    for key in (("facility", facility), ("cycle", cycle), ("submission", str(sheet))):
+        assert left[key]["op"] == "delete", key
+        assert left[key]["reason"] == "out_of_scope", key
+    arrived = {(c["entity"], c["id"]): c["op"] for c in await new_side.pull_all()}
+    for key in (("facility", facility), ("cycle", cycle), ("submission", str(sheet))):
+        assert arrived.get(key) == "upsert", key
+
+    fresh = await Tablet(committed_client, new_side.user).sign_in()
+    from_scratch = {(c["entity"], c["id"]) for c in await fresh.pull_all()}
+    assert ("submission", str(sheet)) in from_scratch
+    assert ("cycle", cycle) in from_scratch
+
+    # the round moves on after the move: only the new aimag's tablets hear of it
+    advanced = await committed_client.post(
+        f"/cycles/v1/{cycle}/advance", json={"to": "self_assessment"}, headers=admin.headers
+    )
+    assert advanced.status_code == 200, advanced.text
+    later = {(c["entity"], c["id"]): c for c in await new_side.pull_all()}
+    assert later[("cycle", cycle)]["data"]["phase"] == "self_assessment"
+
+    def held(changes: list[dict[str, Any]]) -> set[tuple[str, str]]:
+        """What a tablet holds after applying the changes in order."""
+        holding: set[tuple[str, str]] = set()
+        for change in changes:
+            key = (change["entity"], change["id"])
+            (holding.add if change["op"] == "upsert" else holding.discard)(key)
+        return holding
+
+    assert ("submission", str(sheet)) not in held(await old_side.pull_all())
+    old_fresh = await Tablet(committed_client, old_side.user).sign_in()
+    assert ("submission", str(sheet)) not in held(await old_fresh.pull_all())
