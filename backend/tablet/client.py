@@ -191,6 +191,7 @@ class TabletClient:
                 self.take_new_device_id()
                 raise NumberingWentBack(refused.response) from refused
             report.results += answer["results"]
+            self.outbox.acknowledged(batch, answer["results"])
             self.outbox.settled(answer["last_mutation_id"])
         return report
 
@@ -206,6 +207,10 @@ class TabletClient:
     async def pull(self, *, page_size: int | None = None) -> int:
         """Fetch every change after the cursor; returns how many were applied."""
         applied = 0
+        # after a reset, every record the server still has is mentioned again (kept, deleted
+        # or out of scope): what this tablet wrote and the server no longer mentions was lost
+        # to a restore, and is sent again
+        mentioned: set[tuple[str, str]] | None = None
         while True:
             body: dict[str, Any] = {
                 "protocol": PROTOCOL,
@@ -219,16 +224,69 @@ class TabletClient:
                 # server data is dropped and fetched again; the queue of unsent edits stays
                 self.resets += 1
                 self.store.reset()
+                mentioned = set()
                 continue
             self.store.apply(page["changes"])
             self.store.cursor = page["cursor"]
+            if mentioned is not None:
+                mentioned |= {(change["entity"], change["id"]) for change in page["changes"]}
             # the pull's last_mutation_id settles nothing in the queue: only a push's answer
             # does (a tablet restored from a backup of itself holds numbers the server
             # settled with other content, and would drop unsent work)
             applied += len(page["changes"])
             if not page["has_more"]:
+                if mentioned is not None:
+                    self._send_again(mentioned)
                 self.store.settle_local(self.outbox.pending)
                 return applied
+
+    def _send_again(self, mentioned: set[tuple[str, str]]) -> None:
+        """Queue again what the journal holds and the server lost: a record this tablet made
+        that the server no longer mentions (its create, then its edits), and edits of a record
+        the server holds at a version older than the one they made."""
+        records: dict[tuple[str, str], list[tuple[dict[str, Any], int | None]]] = {}
+        for mutation, version in self.outbox.journal:
+            records.setdefault((mutation["entity"], mutation["id"]), []).append((mutation, version))
+        again: set[tuple[str, str]] = set()
+        now = self.clock()
+        for (entity, record_id), entries in records.items():
+            ops = [mutation["op"] for mutation, _ in entries]
+            held = self.store.server.get((entity, record_id))
+            if (entity, record_id) not in mentioned and "create" in ops and "delete" not in ops:
+                for mutation, _ in entries:
+                    base_version = None if mutation["op"] == "create" else 1
+                    self.outbox.add(
+                        entity,
+                        mutation["op"],
+                        record_id,
+                        mutation["data"],
+                        base_version,
+                        mutation["base"],
+                        now,
+                    )
+                again.add((entity, record_id))
+            elif held is not None:
+                for mutation, version in entries:
+                    if (
+                        mutation["op"] == "update"
+                        and version is not None
+                        and version > held.version
+                    ):
+                        self.outbox.add(
+                            entity,
+                            "update",
+                            record_id,
+                            mutation["data"],
+                            held.version,
+                            mutation["base"],
+                            now,
+                        )
+                        again.add((entity, record_id))
+        self.outbox.journal = [
+            entry
+            for entry in self.outbox.journal
+            if (entry[0]["entity"], entry[0]["id"]) not in again
+        ]
 
     async def conflicts(self, status: str | None = "open") -> list[dict[str, Any]]:
         """Conflicts visible to the user (all of them when status is None), page by page."""

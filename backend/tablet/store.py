@@ -63,12 +63,21 @@ class LocalStore:
         self.cursor = None
 
 
+# how many acknowledged mutations a tablet keeps in its journal (a fortnight of a busy
+# facilitator's work, far more than the time between two server backups)
+JOURNAL_SIZE = 10_000
+WRITTEN = ("applied", "merged", "conflict")
+
+
 @dataclass
 class Outbox:
-    """Mutations made offline, numbered 1, 2, 3… for this device, sent oldest first."""
+    """Mutations made offline, numbered 1, 2, 3… for this device, sent oldest first; and a
+    journal of those the server acknowledged, with the version each made, so that what the
+    server loses in a restore from a backup can be sent again."""
 
     next_id: int = 1
     pending: list[dict[str, Any]] = field(default_factory=list)
+    journal: list[tuple[dict[str, Any], int | None]] = field(default_factory=list)
 
     def add(
         self,
@@ -99,6 +108,16 @@ class Outbox:
         for number, mutation in enumerate(self.pending, start=1):
             mutation["mutation_id"] = number
         self.next_id = len(self.pending) + 1
+
+    def acknowledged(self, sent: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+        """Keep the mutations the server wrote (a duplicate: if its first answer wrote it)."""
+        by_id = {m["mutation_id"]: m for m in sent}
+        for result in results:
+            status = result.get("original_status") or result["status"]
+            mutation = by_id.get(result["mutation_id"])
+            if mutation is not None and status in WRITTEN:
+                self.journal.append((mutation, result.get("version")))
+        del self.journal[:-JOURNAL_SIZE]
 
     def settled(self, last_mutation_id: int) -> None:
         """The server has settled everything up to this id: it need not be sent again."""
