@@ -46,12 +46,14 @@ class ImportReport(msgspec.Struct):
 
 
 class CsvFormatError(ValueError):
-    """The file as a whole cannot be read (encoding, header); the message in English, with
-    the Mongolian beside it for a reader of the console."""
+    """The file as a whole cannot be read (encoding, header): the message in English and in
+    Mongolian, each for a reader of that language; `both` says both at once (on the command
+    line, where the reader's language is not known)."""
 
-    def __init__(self, message: str, message_mn: str = "") -> None:
-        super().__init__(message)
-        self.message_mn = message_mn or message
+    def __init__(self, message_en: str, message_mn: str = "", *, both: bool = False) -> None:
+        self.message_en = message_en
+        self.message_mn = message_mn or message_en
+        super().__init__(f"{message_en} / {self.message_mn}" if both else message_en)
 
 
 def decoded(raw: bytes, name: str) -> str:
@@ -64,9 +66,9 @@ def decoded(raw: bytes, name: str) -> str:
     looks = legacy_encoding(raw)
     mn, en = SAVE_AS_UTF8
     raise CsvFormatError(
-        f"{name} is not UTF-8 text{f' (it looks like {looks[1]})' if looks else ''}. {en} / "
-        f"Файл UTF-8 кодчилолтой биш байна. {mn}",
+        f"{name} is not UTF-8 text{f' (it looks like {looks[1]})' if looks else ''}. {en}",
         f"Файл UTF-8 кодчилолтой биш байна{f' ({looks[0]} шиг байна)' if looks else ''}. {mn}",
+        both=True,
     )
 
 
