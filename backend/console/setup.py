@@ -12,8 +12,6 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Template
 
-from backend.auth.models import Role
-from backend.auth.policy import CurrentPrincipal
 from backend.console import (
     setup_areas,
     setup_facilities,
@@ -68,15 +66,8 @@ SCREENS = (
 
 
 @get("/console/setup", opt=SETTERS, include_in_schema=False)
-async def setup_index(request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Template:
-    return screen(
-        request,
-        "setup/index.html",
-        WORDS,
-        COMMON,
-        screens=SCREENS,
-        admin=principal.role is Role.ADMIN,
-    )
+async def setup_index(request: Request[Any, Any, Any]) -> Template:
+    return screen(request, "setup/index.html", WORDS, COMMON, screens=SCREENS)
 
 
 ROUTES = [

@@ -5,9 +5,12 @@ showing a refusal in the reader's words."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Request
@@ -50,7 +53,7 @@ WORDS: Table = {
     "previous_page": ("Өмнөх хуудас", "Previous page"),
     "next_page": ("Дараагийн хуудас", "Next page"),
     "page_of": ("хуудас", "page"),
-    "shown_of": ("нийт", "of"),
+    "shown_of": ("Нийт", "Total"),
     "check_field": ("Энэ талбарыг шалгана уу:", "Please check this field:"),
     "saved": ("Хадгаллаа.", "Saved."),
     "refused_because": ("Хүсэлтийг хүлээж авсангүй:", "The request was refused:"),
@@ -85,6 +88,16 @@ WORDS: Table = {
     },
 }
 assert all(f"type_{kind}" in WORDS for kind in FACILITY_TYPES)
+
+
+def clock(request: Request[Any, Any, Any]) -> Callable[[datetime | None], str]:
+    """A moment as the programme's local date and time (its time zone), for a page."""
+    zone = ZoneInfo(request.app.state.settings.timezone)
+
+    def shown(moment: datetime | None) -> str:
+        return "" if moment is None else moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    return shown
 
 
 def words(request: Request[Any, Any, Any], *tables: Table) -> Words:

@@ -26,6 +26,7 @@ from backend.console.setup_common import (
     PAGE_SIZE,
     SETTERS,
     FormProblem,
+    clock,
     offset_of,
     pages,
     refusal,
@@ -416,6 +417,7 @@ async def tablet_list(
         COMMON,
         tablets=found,
         names=names,
+        when=clock(request),
         done="tablet_revoked" if request.query_params.get("done") == "revoked" else None,
     )
 
@@ -430,7 +432,15 @@ async def revoke_confirmation(
     """What revoking does, and the button that does it."""
     device = await devices.get(db, principal=principal, device_id=device_id)
     names = await users.usernames(db, {device.registered_by, device.last_user_id})
-    return screen(request, "setup/tablet_revoke.html", WORDS, COMMON, tablet=device, names=names)
+    return screen(
+        request,
+        "setup/tablet_revoke.html",
+        WORDS,
+        COMMON,
+        tablet=device,
+        names=names,
+        when=clock(request),
+    )
 
 
 @post(f"{TABLET}/revoke", opt=SETTERS, include_in_schema=False, status_code=303)

@@ -43,6 +43,7 @@ WORDS = {
     "label_mn": ("Нэр (монгол)", "Name (Mongolian)"),
     "label_en": ("Нэр (англи)", "Name (English)"),
     "rename": ("Нэрийг хадгалах", "Save the names"),
+    "edit": ("Нэрийг засах", "Rename"),
     "retire": ("Хэрэглээнээс гаргах", "Retire"),
     "restore": ("Буцаан оруулах", "Offer again"),
     "retire_note": (
@@ -95,7 +96,10 @@ async def _tags_screen(
 ) -> Template:
     t = words(request, WORDS)
     listed = await tags.list_tags(db)
+    # in use first, then by the name the reader reads
+    listed.sort(key=lambda tag: (tag.retired, tag.label_en if t.language == "en" else tag.label_mn))
     done = DONE.get(str(request.query_params.get("done", "")))
+    editing = failed if failed else str(request.query_params.get("edit", ""))
     return screen(
         request,
         "setup/tags.html",
@@ -106,6 +110,7 @@ async def _tags_screen(
         used=await tags.usage(db, principal=principal),
         form=form or TagForm(),
         failed=failed,
+        editing=editing,
         done=done,
         error=refusal(t, error, _labels(request)) if error else None,
     )

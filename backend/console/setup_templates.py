@@ -15,7 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from backend.auth.policy import CurrentPrincipal
-from backend.console.forms import Upload, attempt
+from backend.console.forms import Form, Upload, attempt
 from backend.console.render import screen
 from backend.console.setup_common import SETTERS, refusal, words
 from backend.console.setup_common import WORDS as COMMON
@@ -48,6 +48,14 @@ WORDS = {
     "make_draft": ("Энэ хувилбараас ноорог үүсгэх", "Make a draft from this version"),
     "publish": ("Нийтлэх", "Publish"),
     "retire": ("Хэрэглээнээс гаргах", "Retire"),
+    "retire_confirm": (
+        "Энэ хувилбар дээр шинэ үе нээгдэхгүй болохыг ойлгосон",
+        "I understand that no new rounds will open on this version",
+    ),
+    "confirm_first": (
+        "Хэрэглээнээс гаргахаа баталгаажуулна уу.",
+        "Tick the box to confirm the retirement.",
+    ),
     "publish_note": (
         "Нийтэлсэн хувилбар дахин өөрчлөгдөхгүй; түүн дээр шинэ үе нээж болно.",
         "A published version never changes again; new rounds can be opened on it.",
@@ -108,6 +116,11 @@ DONE = {
     "replaced": "replaced_done",
 }
 MAX_DOCUMENT = 2 * 1024 * 1024
+
+
+@dataclass
+class ConfirmForm:
+    confirm: str = ""
 
 
 @dataclass
@@ -215,7 +228,12 @@ async def retire_version(
     request: Request[Any, Any, Any],
     principal: CurrentPrincipal,
     version_id: FromPath[uuid.UUID],
+    data: Form[ConfirmForm],
 ) -> Template | Redirect:
+    """No new rounds on the version from now on, for good: only with the box ticked."""
+    if data.confirm != "yes":
+        version = await templates.get_version(db, principal=principal, version_id=version_id)
+        return _version_screen(request, version, message=words(request, WORDS)("confirm_first"))
     return await _change(db, request, principal, version_id, publish=False)
 
 
