@@ -14,11 +14,13 @@ from litestar.response import Template
 
 from backend.console import (
     setup_areas,
+    setup_campaigns,
     setup_facilities,
-    setup_people,
     setup_rounds,
+    setup_tablets,
     setup_tags,
     setup_templates,
+    setup_users,
 )
 from backend.console.render import screen
 from backend.console.setup_common import SETTERS
@@ -76,6 +78,8 @@ ROUTES = [
     *setup_facilities.ROUTES,
     *setup_templates.ROUTES,
     *setup_rounds.ROUTES,
+    *setup_campaigns.ROUTES,
     *setup_tags.ROUTES,
-    *setup_people.ROUTES,
+    *setup_users.ROUTES,
+    *setup_tablets.ROUTES,
 ]

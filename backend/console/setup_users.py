@@ -1,8 +1,7 @@
-"""Set-up: people and tablets. Accounts in the reader's scope (an admin: everyone, and only
-an admin creates an account, changes a role or areas, deactivates one or sets a new password,
-through `backend/users/service.py`); the teams' tablets with when each was last seen, and a
-lost one revoked after a confirmation (`backend/auth/devices.py`): its tokens stop working
-at once."""
+"""Set-up: people's accounts in the reader's scope (an admin: everyone; a coordinator: those
+who work inside their areas). Only an admin creates an account, changes a role or areas,
+deactivates one or sets a new password, through `backend/users/service.py` as the
+`/admin/v1/users` routes do."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from backend.areas import service as areas
-from backend.auth import devices
 from backend.auth.models import Role, User
 from backend.auth.policy import CurrentPrincipal, Principal
 from backend.console.forms import Form, attempt
@@ -26,7 +24,6 @@ from backend.console.setup_common import (
     PAGE_SIZE,
     SETTERS,
     FormProblem,
-    clock,
     offset_of,
     pages,
     refusal,
@@ -43,8 +40,6 @@ from backend.users.schemas import PasswordReset, UserCreate, UserDetail, UserUpd
 
 USERS = "/console/setup/users"
 USER = f"{USERS}/{{user_id:uuid}}"
-TABLETS = "/console/setup/tablets"
-TABLET = f"{TABLETS}/{{device_id:uuid}}"
 
 WORDS = {
     "username": ("Нэвтрэх нэр", "Username"),
@@ -92,25 +87,6 @@ WORDS = {
     "user_created": ("Хэрэглэгч нэмлээ.", "The account is created."),
     "password_set": ("Нууц үгийг солилоо.", "The password is set."),
     "no_users": ("Хэрэглэгч алга.", "No accounts."),
-    "tablet": ("Таблет", "Tablet"),
-    "app": ("Програм", "App"),
-    "registered_by": ("Бүртгэсэн", "Registered by"),
-    "last_user": ("Сүүлд ашигласан", "Last used by"),
-    "last_seen": ("Сүүлд холбогдсон", "Last seen"),
-    "days_ago": ("хоногийн өмнө", "days ago"),
-    "revoked": ("Хаасан", "Revoked"),
-    "in_use": ("Ашиглагдаж буй", "In use"),
-    "revoke": ("Хаах…", "Revoke…"),
-    "revoke_title": ("Таблетыг хаах уу?", "Revoke this tablet?"),
-    "revoke_warning": (
-        "Хаасан таблет дахин синк хийж, нэвтэрч чадахгүй; түүн дээр илгээгээгүй үлдсэн "
-        "өгөгдөл серверт ирэхгүй. Таблет гээгдсэн, хулгайлагдсан үед хаана.",
-        "A revoked tablet can no longer sync or sign in; anything on it not yet sent will "
-        "not reach the server. Revoke a tablet that is lost or stolen.",
-    ),
-    "revoke_confirm": ("Тийм, таблетыг хаах", "Yes, revoke the tablet"),
-    "tablet_revoked": ("Таблетыг хаалаа.", "The tablet is revoked."),
-    "no_tablets": ("Таблет бүртгэгдээгүй байна.", "No tablets are registered."),
     "field:username": (
         "Нэвтрэх нэр 3–64 латин үсэг, тоо, . _ - тэмдэгтээс бүрдэнэ.",
         "A username is 3–64 Latin letters, digits, dots, dashes or underscores.",
@@ -400,58 +376,6 @@ async def set_password(
     return await _changed(db, request, principal, user_id, run, done="password")
 
 
-@get(TABLETS, opt=SETTERS, include_in_schema=False)
-async def tablet_list(
-    db: DbSession, request: Request[Any, Any, Any], principal: CurrentPrincipal
-) -> Template:
-    """The tablets of the reader's teams, the longest silent first among those in use."""
-    found = await devices.list_devices(db, principal=principal)
-    found.sort(key=lambda d: (d.revoked_at is not None, d.last_seen_at))
-    names = await users.usernames(
-        db, {d.registered_by for d in found} | {d.last_user_id for d in found}
-    )
-    return screen(
-        request,
-        "setup/tablets.html",
-        WORDS,
-        COMMON,
-        tablets=found,
-        names=names,
-        when=clock(request),
-        done="tablet_revoked" if request.query_params.get("done") == "revoked" else None,
-    )
-
-
-@get(f"{TABLET}/revoke", opt=SETTERS, include_in_schema=False)
-async def revoke_confirmation(
-    db: DbSession,
-    request: Request[Any, Any, Any],
-    principal: CurrentPrincipal,
-    device_id: FromPath[uuid.UUID],
-) -> Template:
-    """What revoking does, and the button that does it."""
-    device = await devices.get(db, principal=principal, device_id=device_id)
-    names = await users.usernames(db, {device.registered_by, device.last_user_id})
-    return screen(
-        request,
-        "setup/tablet_revoke.html",
-        WORDS,
-        COMMON,
-        tablet=device,
-        names=names,
-        when=clock(request),
-    )
-
-
-@post(f"{TABLET}/revoke", opt=SETTERS, include_in_schema=False, status_code=303)
-async def revoke_tablet(
-    db: DbSession, principal: CurrentPrincipal, device_id: uuid.UUID
-) -> Redirect:
-    """At once: its access tokens are refused, its refresh tokens withdrawn, audited."""
-    await devices.revoke(db, principal=principal, device_id=device_id)
-    return Redirect(path=f"{TABLETS}?done=revoked", status_code=303)
-
-
 ROUTES = [
     user_list,
     create_user,
@@ -459,7 +383,4 @@ ROUTES = [
     update_user,
     set_active,
     set_password,
-    tablet_list,
-    revoke_confirmation,
-    revoke_tablet,
 ]
