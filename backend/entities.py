@@ -14,8 +14,8 @@ from backend.areas.models import Area
 from backend.areas.schemas import AreaRecord
 from backend.auth.policy import Principal
 from backend.cycles import service as cycles
-from backend.cycles.models import Cycle
-from backend.cycles.schemas import CycleRecord
+from backend.cycles.models import Cycle, RaisedTag
+from backend.cycles.schemas import CycleRecord, RaisedTagRecord
 from backend.cycles.sync import CYCLE_INDICATOR
 from backend.facilities.models import Facility
 from backend.facilities.schemas import FacilityRecord
@@ -56,6 +56,11 @@ async def _template_versions(
     return {str(version.id): TemplateVersionRecord.of(version, key) for version, key in rows}
 
 
+async def _raised_tags(db: AsyncSession, reader: Principal, keys: list[str]) -> Mapping[str, Wire]:
+    rows = await db.scalars(select(RaisedTag).where(RaisedTag.key.in_(keys)))
+    return {row.key: RaisedTagRecord.of(row) for row in rows}
+
+
 for synced in (MEETING, ACTION_ITEM, ACTION_UPDATE, CYCLE_INDICATOR, SUBMISSION):
     entity.register(synced)
 for pulled in (
@@ -63,5 +68,6 @@ for pulled in (
     entity.PulledEntity("facility", _facilities),
     entity.PulledEntity("cycle", _cycles),
     entity.PulledEntity("template_version", _template_versions),
+    entity.PulledEntity("raised_tag", _raised_tags),
 ):
     entity.register_pulled(pulled)

@@ -21,8 +21,10 @@ CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 PARENT_LEVELS = {"soum": {"aimag"}, "bag": {"soum"}, "khoroo": {"district"}}
 
 
-async def import_areas(db: AsyncSession, path: Path, *, skip_bad_rows: bool) -> ImportReport:
-    rows = CsvRows(path, ("code", "level", "parent_code", "name_mn", "name_en"), ("aliases",))
+async def import_areas(
+    db: AsyncSession, source: Path | bytes, *, skip_bad_rows: bool
+) -> ImportReport:
+    rows = CsvRows(source, ("code", "level", "parent_code", "name_mn", "name_en"), ("aliases",))
     existing = {
         code: (level, lineage)
         for code, level, lineage in await db.execute(select(Area.code, Area.level, Area.lineage))

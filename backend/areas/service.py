@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from backend.areas.models import Area
 from backend.areas.reference import ReferenceArea, reference_areas
@@ -253,3 +254,23 @@ async def _imported_soums(db: AsyncSession, soums: Sequence[ReferenceArea]) -> d
         if held is not None and held.code != soum.code:
             adopted[soum.code] = held
     return adopted
+
+
+async def by_codes(db: AsyncSession, codes: Collection[str]) -> dict[str, Area]:
+    """Areas by code, for naming them on a page (one query)."""
+    if not codes:
+        return {}
+    rows = await db.scalars(select(Area).where(Area.code.in_(list(codes))))
+    return {area.code: area for area in rows}
+
+
+async def children(db: AsyncSession, parent: str | None) -> list[tuple[Area, int]]:
+    """The areas directly under `parent` (the top: those without one), each with how many
+    areas lie directly under it, by code."""
+    child = aliased(Area)
+    below = select(func.count()).where(child.parent_code == Area.code).scalar_subquery()
+    query = select(Area, below).order_by(Area.code)
+    query = query.where(
+        Area.parent_code == parent.upper() if parent else Area.parent_code.is_(None)
+    )
+    return [(area, count) for area, count in await db.execute(query)]

@@ -62,3 +62,13 @@ async def revoke(db: AsyncSession, *, principal: Principal, device_id: uuid.UUID
             device_id=device_id,
         )
     await db.flush()
+
+
+async def get(db: AsyncSession, *, principal: Principal, device_id: uuid.UUID) -> DeviceOut:
+    """A tablet of the principal's teams; otherwise 404 as if it did not exist."""
+    device = await db.scalar(
+        select(Device).where(Device.id == device_id, user_in_scope(principal, Device.registered_by))
+    )
+    if device is None:
+        raise NotFound("No such device.")
+    return device_out(device)

@@ -95,10 +95,10 @@ def _run_import(kind: str, path: Path, skip_bad_rows: bool) -> None:
     from backend.csvfiles import CsvFormatError, ImportReport
     from backend.facilities.importer import import_facilities
 
-    importer = {"areas": import_areas, "facilities": import_facilities}[kind]
-
     async def run(db: AsyncSession) -> ImportReport:
-        return await importer(db, path, skip_bad_rows=skip_bad_rows)
+        if kind == "areas":
+            return await import_areas(db, path, skip_bad_rows=skip_bad_rows)
+        return await import_facilities(db, path, skip_bad_rows=skip_bad_rows)
 
     with database_url(load_settings()) as url:
         upgrade_and_say(url)

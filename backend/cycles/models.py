@@ -139,3 +139,30 @@ class CycleIndicator(SyncedColumns, Base):
     # raised issues are mostly problems ("classrooms are cold"): lower is better there. Set
     # when a facilitator selects the indicator; null until someone has (unknown)
     better: Mapped[str | None] = mapped_column(Text)
+
+
+# a tag's key, as tablets send it on a raised indicator (`backend/cycles/sync.py`, Tag)
+TAG_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+
+
+class RaisedTag(Base):
+    """One entry of the programme's list of tags for raised indicators: the key a coordinator
+    gives the same issue wherever a group raises it ("toilets"), so that rounds and soums can
+    be compared, with its name in both languages. A retired tag is no longer offered; the
+    indicators that carry it keep it, and it stays accepted, so that no tablet's work
+    bounces for a tidy-up of the list."""
+
+    __tablename__ = "raised_tag"
+    __table_args__ = (CheckConstraint(f"key ~ '{TAG_PATTERN}'", name="key"),)
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    label_mn: Mapped[str] = mapped_column(Text)
+    label_en: Mapped[str] = mapped_column(Text)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    def label_for(self, language: str) -> str:
+        return self.label_en if language == "en" else self.label_mn

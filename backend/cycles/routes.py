@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from litestar import get, post
+from litestar import get, patch, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from backend.areas import service as areas
 from backend.auth.models import Role
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
-from backend.cycles import raised
+from backend.cycles import raised, tags
 from backend.cycles import service as cycles
 from backend.cycles.schemas import (
     Advance,
@@ -23,6 +23,9 @@ from backend.cycles.schemas import (
     CyclePage,
     PhaseChangeOut,
     RaisedIndicatorOut,
+    RaisedTagIn,
+    RaisedTagOut,
+    RaisedTagUpdate,
     Reopen,
 )
 from backend.database.session import DbSession
@@ -147,7 +150,31 @@ async def review_reasons(
     return await cycles.shown(db, principal=principal, cycle=cycle)
 
 
+@get("/cycles/v1/raised-tags", opt=SIGNED_IN, tags=["cycles"])
+async def list_raised_tags(db: DbSession) -> list[RaisedTagOut]:
+    """The programme's tags for raised indicators: a raised indicator's `tag` is one of these
+    keys (a push refuses any other, `sync.not_listed`). Offer those not retired."""
+    return await tags.list_tags(db)
+
+
+@post("/cycles/v1/raised-tags", opt=COORDINATORS, tags=["cycles"])
+async def add_raised_tag(db: DbSession, data: JSONBody[RaisedTagIn]) -> RaisedTagOut:
+    """A new tag on the programme's list."""
+    return await tags.add(db, data=data)
+
+
+@patch("/cycles/v1/raised-tags/{key:str}", opt=COORDINATORS, tags=["cycles"])
+async def change_raised_tag(
+    db: DbSession, key: FromPath[str], data: JSONBody[RaisedTagUpdate]
+) -> RaisedTagOut:
+    """Rename, retire or bring back a tag; its key stays."""
+    return await tags.change(db, key=key, data=data)
+
+
 ROUTES = [
+    list_raised_tags,
+    add_raised_tag,
+    change_raised_tag,
     raised_indicators,
     list_cycles,
     open_cycle,

@@ -154,3 +154,47 @@ class RaisedIndicatorOut(Wire):
     tag: str | None
     # which way is better: higher, lower, or none (a count); null while nobody has set it
     better: str | None = None
+
+
+TagKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+# a name, not blanks
+TagLabel = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
+
+
+class RaisedTagOut(Wire):
+    """A tag of the programme's list: the key a raised indicator carries, with its name in
+    both languages. A retired tag is no longer offered, and is still accepted."""
+
+    key: str
+    label_mn: str
+    label_en: str
+    retired: bool
+
+
+class RaisedTagIn(Wire):
+    """A new tag for the list."""
+
+    key: TagKey
+    label_mn: TagLabel
+    label_en: TagLabel
+
+
+class RaisedTagUpdate(Wire):
+    """A tag renamed, retired or brought back; its key never changes."""
+
+    label_mn: TagLabel | msgspec.UnsetType = msgspec.UNSET
+    label_en: TagLabel | msgspec.UnsetType = msgspec.UNSET
+    retired: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class RaisedTagRecord(Wire):
+    """A tag of the programme's list as a tablet pulls it (entity `raised_tag`, its `id` the
+    key): offer the tags that are not retired."""
+
+    label_mn: str
+    label_en: str
+    retired: bool
+
+    @classmethod
+    def of(cls, row: Any) -> RaisedTagRecord:
+        return cls(label_mn=row.label_mn, label_en=row.label_en, retired=row.retired_at is not None)

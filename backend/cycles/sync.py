@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from backend.auth import access, writers
-from backend.cycles import raised
+from backend.cycles import raised, tags
 from backend.cycles.models import CycleIndicator
 from backend.scorecards import service as templates
 from backend.scorecards.document import Count, Indicator, LocalText, Scale, YesNo
@@ -363,6 +363,8 @@ CYCLE_INDICATOR = SyncedEntity(
     writers=frozenset().union(*RAISERS.values()),
     policies={"raised_by": Policy.SET, "status": Policy.LIFECYCLE},
     lifecycle_rank={"status": STAGES},
+    # one issue, one tag wherever it is raised: from the programme's list (cycles/tags.py)
+    listed={"tag": tags.keys},
     check_create=_check_create,
     check_change=_check_change,
     check_update=_check_update,

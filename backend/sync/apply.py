@@ -23,6 +23,7 @@ from backend.sync.rules import (
     InvalidData,
     NotAllowed,
     NotDeletable,
+    NotListed,
     ReferenceDeleted,
     UnknownEntity,
     UnknownOp,
@@ -57,6 +58,8 @@ class Batch(Workset):
                 raise BadId("the record id must be a UUID", "id")
             if self.principal.role not in kind.writers:
                 raise NotAllowed(f"a {self.principal.role} cannot write these")
+            if kind.listed:
+                await self.load_lists(kind)
             if mutation.op == "create":
                 return self._create(kind, record_id, mutation)
             if mutation.op == "update":
@@ -108,9 +111,21 @@ class Batch(Workset):
             raise InvalidData("a date and time too far off to be stored", beyond)
         return decoded
 
+    def _check_listed(self, kind: SyncedEntity, values: dict[str, Any]) -> None:
+        for name in kind.listed:
+            value = values.get(name)
+            if value is not None and value not in self.lists[(kind.name, name)]:
+                raise NotListed(f"{value!r} is not on the programme's list", f"data.{name}")
+
     def _create(self, kind: SyncedEntity, record_id: uuid.UUID, m: MutationIn) -> MutationResult:
+<<<<<<< HEAD
         data = self._decode(m.data, kind.create)
         placement, values, digest = creation(self, kind, data)
+=======
+        decoded = self._decode(m.data, kind.create)
+        self._check_listed(kind, msgspec.structs.asdict(decoded))
+        placement, values, digest = creation(self, kind, decoded)
+>>>>>>> console-setup
 
         # one id, one record, forever: every other holder of the id (another kind, a deleted
         # record, one the pusher may not see) gets the one answer that tells nothing of it
@@ -181,6 +196,7 @@ class Batch(Workset):
                 if value is not msgspec.UNSET
             },
         )
+        self._check_listed(kind, changes)
         kind.check_change(self, working)
         if working.deleted:
             conflict = self._conflict(working, m, "_deleted", None, None, changes)

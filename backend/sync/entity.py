@@ -10,7 +10,7 @@ domain declares its entities beside its models; `backend/entities.py` registers 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -173,6 +173,11 @@ class SyncedEntity:
     loaded_with_round: bool = False
     # data fields naming a record of another entity: loaded and locked with the push
     references: Mapping[str, str] = field(default_factory=dict)
+    # data fields whose value, when given, is one of a list the programme keeps (a raised
+    # indicator's tag): field -> the list's loader; another value is refused
+    listed: Mapping[str, Callable[[AsyncSession], Awaitable[Collection[str]]]] = field(
+        default_factory=dict
+    )
     # where a new record belongs, given its decoded create data
     place: Callable[[Context, Any], Placement] = in_its_cycle
     # checks a new record (its decoded data and canonical values); may return a content hash

@@ -30,6 +30,13 @@ class NotAllowed(Rejected):
     code = "sync.not_allowed"
 
 
+class NotListed(Rejected):
+    """A value that must come from one of the programme's lists (a raised indicator's tag)
+    and is not on it."""
+
+    code = "sync.not_listed"
+
+
 class UnknownOp(Rejected):
     code = "sync.unknown_op"
 

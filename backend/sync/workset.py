@@ -52,6 +52,8 @@ class Workset:
     taken: set[tuple[str, uuid.UUID]] = field(default_factory=set)
     # the programme's time zone: a reported date is judged by its calendar
     timezone: str = DEFAULT_TIMEZONE
+    # the lists some fields' values come from, by (entity, field), loaded when first needed
+    lists: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -104,6 +106,12 @@ class Workset:
                     further[referred].add(ref)
         if any(further.values()):
             await self._load(further, set())
+
+    async def load_lists(self, kind: SyncedEntity) -> None:
+        """The lists the kind's listed fields take their values from, once per push."""
+        for name, load in kind.listed.items():
+            if (kind.name, name) not in self.lists:
+                self.lists[(kind.name, name)] = frozenset(await load(self.db))
 
     async def load(self, kind: SyncedEntity, record_id: uuid.UUID) -> Working | None:
         """Load and lock one record, and its round, as a push would."""

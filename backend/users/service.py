@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 import msgspec
 from sqlalchemy import delete, func, select, update
@@ -12,6 +13,7 @@ from backend.areas.models import Area
 from backend.auth import audit, browser
 from backend.auth.models import RefreshToken, Role, User, UserArea, UserFacility
 from backend.auth.passwords import hash_password
+from backend.auth.policy import Principal, user_in_scope
 from backend.errors import Conflict, FieldError, InvalidInput, NotFound
 from backend.facilities.models import Facility
 from backend.users.schemas import (
@@ -250,3 +252,34 @@ async def set_preferences(
         user.reminders = data.reminders
     await db.flush()
     return preferences_of(user)
+
+
+async def list_in_scope(
+    db: AsyncSession, *, principal: Principal, limit: int, offset: int
+) -> tuple[list[User], int]:
+    """The accounts a principal may see (an admin: all; a coordinator: those who work inside
+    their areas), a page of them and how many there are."""
+    visible = user_in_scope(principal, User.id)
+    total = await db.scalar(select(func.count()).select_from(User).where(visible)) or 0
+    rows = await db.scalars(
+        select(User).where(visible).order_by(func.lower(User.username)).limit(limit).offset(offset)
+    )
+    return list(rows), total
+
+
+async def get_in_scope(db: AsyncSession, *, principal: Principal, user_id: uuid.UUID) -> User:
+    """The account, if the principal may see it; otherwise 404 as if it did not exist."""
+    user = await db.scalar(
+        select(User).where(User.id == user_id, user_in_scope(principal, User.id))
+    )
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+async def usernames(db: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Who did something, by account id, to name them beside what they did."""
+    if not ids:
+        return {}
+    rows = await db.execute(select(User.id, User.username).where(User.id.in_(list(ids))))
+    return {user_id: name for user_id, name in rows}

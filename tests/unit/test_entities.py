@@ -51,7 +51,7 @@ def test_every_status_has_a_lifecycle_stage() -> None:
 
 
 def test_the_sync_engine_names_no_record_it_carries() -> None:
-    pulled = ["area", "facility", "cycle", "template_version"]
+    pulled = ["area", "facility", "cycle", "template_version", "raised_tag"]
     assert all(entity.find_pulled(name) is not None for name in pulled)
     names = [kind.name for kind in entity.registered()] + pulled
     for source in SYNC.glob("*.py"):

@@ -22,12 +22,58 @@ COORDINATORS = frozenset({Role.ADMIN, Role.COORDINATOR})
 RUNNERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR})
 NOBODY_ID = uuid.UUID("00000000-0000-4000-8000-0000000000ff")
 HTML = {"Accept": "text/html"}
+ADMINS = frozenset({Role.ADMIN})
+NOBODY_KEY = "NONE"
+FACILITY = f"/console/setup/facilities/{NOBODY_ID}"
+VERSION = f"/console/setup/templates/versions/{NOBODY_ID}"
+ROUND = f"/console/setup/rounds/{NOBODY_ID}"
+TAG = f"/console/setup/tags/{NOBODY_KEY}"
+USER = f"/console/setup/users/{NOBODY_ID}"
+TABLET = f"/console/setup/tablets/{NOBODY_ID}"
 
 # (method, path, form fields, roles allowed); the route table test holds it to the routes
 CONSOLE_MATRIX: list[tuple[str, str, dict[str, str] | None, frozenset[Role]]] = [
     ("GET", "/console", None, ANYONE),
     ("POST", "/console/language", {"language": "mn"}, ANYONE),
     ("POST", "/console/sign-out", {}, ANYONE),
+    # set-up
+    ("GET", "/console/setup", None, COORDINATORS),
+    ("GET", "/console/setup/areas", None, COORDINATORS),
+    ("GET", "/console/setup/facilities", None, COORDINATORS),
+    ("GET", "/console/setup/facilities/new", None, COORDINATORS),
+    ("POST", "/console/setup/facilities", {}, COORDINATORS),
+    ("GET", FACILITY, None, COORDINATORS),
+    ("POST", FACILITY, {}, COORDINATORS),
+    ("GET", "/console/setup/facilities/import", None, COORDINATORS),
+    ("POST", "/console/setup/facilities/import", {}, COORDINATORS),
+    ("GET", "/console/setup/templates", None, COORDINATORS),
+    ("GET", VERSION, None, COORDINATORS),
+    ("POST", f"{VERSION}/drafts", {}, COORDINATORS),
+    ("POST", f"{VERSION}/publish", {}, COORDINATORS),
+    ("POST", f"{VERSION}/retire", {}, COORDINATORS),
+    ("GET", f"{VERSION}/document", None, COORDINATORS),
+    ("POST", f"{VERSION}/document", {}, COORDINATORS),
+    ("GET", "/console/setup/rounds", None, COORDINATORS),
+    ("GET", "/console/setup/rounds/new", None, COORDINATORS),
+    ("POST", "/console/setup/rounds", {}, COORDINATORS),
+    ("POST", "/console/setup/campaigns", {}, COORDINATORS),
+    ("GET", ROUND, None, COORDINATORS),
+    ("POST", f"{ROUND}/advance", {"to": "input_tracking"}, COORDINATORS),
+    ("POST", f"{ROUND}/reopen", {"to": "preparation", "reason": "why"}, COORDINATORS),
+    ("GET", "/console/setup/tags", None, COORDINATORS),
+    ("POST", "/console/setup/tags", {}, COORDINATORS),
+    ("POST", TAG, {"label_mn": "x", "label_en": "x"}, COORDINATORS),
+    ("POST", f"{TAG}/retire", {}, COORDINATORS),
+    ("POST", f"{TAG}/restore", {}, COORDINATORS),
+    ("GET", "/console/setup/users", None, COORDINATORS),
+    ("POST", "/console/setup/users", {}, ADMINS),
+    ("GET", USER, None, COORDINATORS),
+    ("POST", USER, {}, ADMINS),
+    ("POST", f"{USER}/active", {"active": "1"}, ADMINS),
+    ("POST", f"{USER}/password", {"password": "long enough"}, ADMINS),
+    ("GET", "/console/setup/tablets", None, COORDINATORS),
+    ("GET", f"{TABLET}/revoke", None, COORDINATORS),
+    ("POST", f"{TABLET}/revoke", {}, COORDINATORS),
 ]
 
 

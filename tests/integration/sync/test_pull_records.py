@@ -23,6 +23,7 @@ PULLED_SCHEMA = {
     "facility": "facilities/FacilityRecord",
     "cycle": "cycles/CycleRecord",
     "template_version": "templates/TemplateVersionRecord",
+    "raised_tag": "cycles/RaisedTagRecord",
     "submission": "sync/SubmissionCreate",
     "interface_meeting": "sync/MeetingCreate",
     "action_item": "sync/ActionItemCreate",
