@@ -118,14 +118,9 @@ class Batch(Workset):
                 raise NotListed(f"{value!r} is not on the programme's list", f"data.{name}")
 
     def _create(self, kind: SyncedEntity, record_id: uuid.UUID, m: MutationIn) -> MutationResult:
-<<<<<<< HEAD
         data = self._decode(m.data, kind.create)
+        self._check_listed(kind, msgspec.structs.asdict(data))
         placement, values, digest = creation(self, kind, data)
-=======
-        decoded = self._decode(m.data, kind.create)
-        self._check_listed(kind, msgspec.structs.asdict(decoded))
-        placement, values, digest = creation(self, kind, decoded)
->>>>>>> console-setup
 
         # one id, one record, forever: every other holder of the id (another kind, a deleted
         # record, one the pusher may not see) gets the one answer that tells nothing of it
