@@ -64,6 +64,13 @@ MATRIX = [
     ("POST", f"{CYCLE}/review-reasons", None, COORDINATORS),
     ("GET", f"/reviews/v1/cycles/{NOBODY_ID}/pieces", None, COORDINATORS),
     ("POST", f"/reviews/v1/cycles/{NOBODY_ID}/decisions", {"decisions": []}, COORDINATORS),
+    ("GET", f"/reviews/v1/submissions/{NOBODY_ID}/decisions", None, COORDINATORS),
+    (
+        "POST",
+        f"/reviews/v1/submissions/{NOBODY_ID}/decisions",
+        {"state": "approved", "version": 1},
+        COORDINATORS,
+    ),
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard", None, ANYONE),
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard.html", None, ANYONE),
     ("GET", f"/reports/v1/cycles/{NOBODY_ID}/scorecard.csv", None, ANYONE),
