@@ -83,6 +83,21 @@ class PhaseChangeOut(Wire):
     changed_at: datetime
 
 
+class Withdraw(Wire):
+    """Take a round's results back from viewers; a coordinator's decision, kept with why."""
+
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class PublicationOut(Wire):
+    """A round published, or its publication withdrawn (with why), by whom and when."""
+
+    action: Literal["published", "withdrawn"]
+    reason: str
+    changed_by: uuid.UUID
+    changed_at: datetime
+
+
 class CampaignIn(Wire):
     """Open a cycle at every facility of one type in an area."""
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy import ColumnElement, Integer, Uuid, func, literal, select
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -227,10 +227,10 @@ async def _hand_out_again(db: AsyncSession, row: Submission) -> None:
                 literal("submission"),
                 literal(str(row.id)),
                 literal("upsert"),
-                literal(row.version),
-                literal(row.facility_id),
+                literal(row.version, Integer()),
+                literal(row.facility_id, Uuid()),
                 Facility.area_code,
-                literal(row.cycle_id),
+                literal(row.cycle_id, Uuid()),
                 literal("team"),
             ).where(Facility.id == row.facility_id),
         )

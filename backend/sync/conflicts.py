@@ -61,6 +61,7 @@ def conflict_out(row: Conflict) -> ConflictOut:
         resolved_value=row.resolved_value,
         resolved_by=row.resolved_by,
         resolved_at=row.resolved_at,
+        resolution_note=row.resolution_note,
     )
 
 
@@ -110,6 +111,7 @@ async def resolve(
     conflict_id: uuid.UUID,
     choice: str,
     value: Any,
+    note: str = "",
 ) -> ResolvedOut:
     """Settle a conflict: the chosen value becomes a new version that reaches every device,
     written through the same checks as a push (`Batch.settle`)."""
@@ -165,6 +167,7 @@ async def resolve(
     row.resolved_value = changes.get(row.field.partition(".")[0]) if changes else None
     row.resolved_by = principal.user_id
     row.resolved_at = func.now()
+    row.resolution_note = note.strip()
     await db.flush()
     await db.refresh(row)
     return ResolvedOut(conflict=conflict_out(row), version=working.version)

@@ -29,7 +29,16 @@ from backend.sync.schemas import ChangeOut, PullIn, PullOut
 from backend.web.pagination import PageTooLarge
 
 DEFAULT_LIMIT = 500
-FEED_COLUMNS = (Change.xid, Change.id, Change.entity, Change.record_id, Change.version)
+FEED_COLUMNS = (
+    Change.xid,
+    Change.id,
+    Change.entity,
+    Change.record_id,
+    Change.version,
+    Change.audience,
+)
+# rows that take a record back from viewers (a withdrawn publication, cycles/publication.py)
+WITHDRAWN = "withdrawn"
 
 
 async def _feed_state(db: AsyncSession) -> tuple[uuid.UUID, int, int]:
@@ -211,6 +220,7 @@ async def _changes(
     for row in rows:
         latest.pop((row.entity, row.record_id), None)
         latest[(row.entity, row.record_id)] = row
+    removed = removed | {key for key, row in latest.items() if row.audience == WITHDRAWN}
     wanted: dict[str, list[str]] = {}
     for entity, record_id in latest:
         if (entity, record_id) not in removed:

@@ -61,6 +61,8 @@ MATRIX = [
     ("POST", f"{CYCLE}/advance", {"to": "closed"}, RUNNERS),
     ("POST", f"{CYCLE}/reopen", {"to": "preparation", "reason": "why not"}, COORDINATORS),
     ("POST", f"{CYCLE}/publish", None, COORDINATORS),
+    ("POST", f"{CYCLE}/withdraw", {"reason": "entered twice"}, COORDINATORS),
+    ("GET", f"{CYCLE}/publications", None, COORDINATORS),
     ("POST", f"{CYCLE}/review-reasons", None, COORDINATORS),
     ("GET", f"/reviews/v1/cycles/{NOBODY_ID}/pieces", None, COORDINATORS),
     ("POST", f"/reviews/v1/cycles/{NOBODY_ID}/decisions", {"decisions": []}, COORDINATORS),
