@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from litestar import get, post
+from litestar import get, patch, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from backend.areas import service as areas
 from backend.auth.models import Role
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
-from backend.cycles import publication, raised
+from backend.cycles import publication, raised, translation
 from backend.cycles import service as cycles
 from backend.cycles.schemas import (
     Advance,
@@ -21,6 +21,7 @@ from backend.cycles.schemas import (
     CycleIn,
     CycleOut,
     CyclePage,
+    IndicatorWordsIn,
     PhaseChangeOut,
     PublicationOut,
     RaisedIndicatorOut,
@@ -93,6 +94,23 @@ async def raised_indicators(
     (proposed, selected or dropped), with every group that raised it and the keys merged into
     it."""
     return await raised.consolidated(db, principal=principal, cycle_id=cycle_id)
+
+
+@patch(f"{CYCLE}/indicators/{{indicator_id:uuid}}", opt=COORDINATORS, tags=["cycles"])
+async def indicator_words(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    cycle_id: FromPath[uuid.UUID],
+    indicator_id: FromPath[uuid.UUID],
+    data: JSONBody[IndicatorWordsIn],
+) -> RaisedIndicatorOut:
+    """Translate a raised indicator into English and say which way is better, as a tablet's
+    update would (the same rules; a new version every tablet pulls). A change the record's
+    rules refuse answers 422 `cycle_indicator.words_refused` with the rule's code in
+    `errors[0].code`."""
+    return await translation.set_words(
+        db, principal=principal, cycle_id=cycle_id, indicator_id=indicator_id, data=data
+    )
 
 
 @get(f"{CYCLE}/phases", opt=SIGNED_IN, tags=["cycles"])
@@ -176,6 +194,7 @@ async def review_reasons(
 
 ROUTES = [
     raised_indicators,
+    indicator_words,
     list_cycles,
     open_cycle,
     open_campaign,

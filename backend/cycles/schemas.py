@@ -169,3 +169,15 @@ class RaisedIndicatorOut(Wire):
     tag: str | None
     # which way is better: higher, lower, or none (a count); null while nobody has set it
     better: str | None = None
+
+
+class IndicatorWordsIn(Wire):
+    """A raised indicator's English words and which way is better, set by a coordinator (what
+    is not sent stays as it is)."""
+
+    # the English label; empty or null takes it away
+    label_en: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType | None = (
+        msgspec.UNSET
+    )
+    # higher, lower, or none (a count); null while nobody knows
+    better: Literal["higher", "lower", "none"] | msgspec.UnsetType | None = msgspec.UNSET

@@ -58,6 +58,7 @@ MATRIX = [
     ("GET", CYCLE, None, ANYONE),
     ("GET", f"{CYCLE}/phases", None, ANYONE),
     ("GET", f"{CYCLE}/indicators", None, ANYONE),
+    ("PATCH", f"{CYCLE}/indicators/{NOBODY_ID}", {"better": "lower"}, COORDINATORS),
     ("POST", f"{CYCLE}/advance", {"to": "closed"}, RUNNERS),
     ("POST", f"{CYCLE}/reopen", {"to": "preparation", "reason": "why not"}, COORDINATORS),
     ("POST", f"{CYCLE}/publish", None, COORDINATORS),
