@@ -12,11 +12,13 @@ import uuid
 from typing import Any
 
 import msgspec
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.policy import Principal
 from backend.cycles import raised
 from backend.cycles import service as cycles
+from backend.cycles.models import CycleIndicator
 from backend.cycles.schemas import IndicatorWordsIn, RaisedIndicatorOut
 from backend.cycles.sync import CYCLE_INDICATOR
 from backend.errors import FieldError, InvalidInput, NotFound
@@ -65,3 +67,30 @@ async def set_words(
     if found is None:  # merged into another: it answers as that one
         raise NotFound("The indicator was merged into another; set the words of that one.")
     return found
+
+
+def needs_words(out: RaisedIndicatorOut) -> bool:
+    """A raised indicator that stands and still lacks its English words or its direction."""
+    return out.status in ("proposed", "selected") and (
+        not (out.label_en or "").strip() or not out.label_mn.strip() or out.better is None
+    )
+
+
+async def awaiting(db: AsyncSession, cycle_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """How many raised indicators of each round stand without their English words or their
+    direction (`needs_words`, counted in SQL)."""
+    if not cycle_ids:
+        return {}
+    english = func.coalesce(func.btrim(CycleIndicator.label["en"].astext), "")
+    mongolian = func.coalesce(func.btrim(CycleIndicator.label["mn"].astext), "")
+    rows = await db.execute(
+        select(CycleIndicator.cycle_id, func.count())
+        .where(
+            CycleIndicator.cycle_id.in_(cycle_ids),
+            CycleIndicator.deleted_at.is_(None),
+            CycleIndicator.status.in_(("proposed", "selected")),
+            or_(english == "", mongolian == "", CycleIndicator.better.is_(None)),
+        )
+        .group_by(CycleIndicator.cycle_id)
+    )
+    return {cycle_id: count for cycle_id, count in rows}

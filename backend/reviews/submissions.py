@@ -294,3 +294,28 @@ async def counts(db: AsyncSession, cycle_ids: list[uuid.UUID]) -> dict[uuid.UUID
         .group_by(Submission.cycle_id)
     )
     return {cycle_id: count for cycle_id, count in rows}
+
+
+async def read(db: AsyncSession, *, principal: Principal, submission_id: uuid.UUID) -> Submission:
+    """A submission the caller may see (404 otherwise), to read its answers beside its review."""
+    return await _submission(db, principal, submission_id)
+
+
+async def of_round(
+    db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID
+) -> list[tuple[Submission, Standing]]:
+    """The round's live submissions the caller may see, each with its review now, in the order
+    they were collected."""
+    rows = list(
+        await db.scalars(
+            select(Submission)
+            .where(
+                Submission.cycle_id == cycle_id,
+                Submission.deleted_at.is_(None),
+                access.submission_visible(principal),
+            )
+            .order_by(Submission.collected_at, Submission.id)
+        )
+    )
+    found = await standings(db, rows)
+    return [(row, found[row.id]) for row in rows]
