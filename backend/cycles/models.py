@@ -95,6 +95,25 @@ class CyclePhaseChange(Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class CyclePublication(Base):
+    """Every publication of a round and every withdrawal of one, with who, when and (for a
+    withdrawal) why. `Cycle.published_at` is the state now; this is how it came to be."""
+
+    __tablename__ = "cycle_publication"
+    __table_args__ = (
+        CheckConstraint("action IN ('published', 'withdrawn')", name="action"),
+        CheckConstraint("action = 'published' OR reason <> ''", name="withdrawal_says_why"),
+        Index("ix_cycle_publication_cycle_id", "cycle_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, server_default="")
+    changed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 INDICATOR_KINDS = ("scale", "yes_no", "count")
 INDICATOR_ORIGINS = ("community", "provider")
 INDICATOR_STATUSES = ("proposed", "selected", "dropped", "merged")

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from backend.areas import service as areas
 from backend.auth.models import Role
 from backend.auth.policy import SIGNED_IN, CurrentPrincipal, allow
-from backend.cycles import raised, tags
+from backend.cycles import publication, raised, tags, translation
 from backend.cycles import service as cycles
 from backend.cycles.schemas import (
     Advance,
@@ -21,12 +21,15 @@ from backend.cycles.schemas import (
     CycleIn,
     CycleOut,
     CyclePage,
+    IndicatorWordsIn,
     PhaseChangeOut,
+    PublicationOut,
     RaisedIndicatorOut,
     RaisedTagIn,
     RaisedTagOut,
     RaisedTagUpdate,
     Reopen,
+    Withdraw,
 )
 from backend.database.session import DbSession
 from backend.reviews import service as reviews
@@ -96,6 +99,23 @@ async def raised_indicators(
     return await raised.consolidated(db, principal=principal, cycle_id=cycle_id)
 
 
+@patch(f"{CYCLE}/indicators/{{indicator_id:uuid}}", opt=COORDINATORS, tags=["cycles"])
+async def indicator_words(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    cycle_id: FromPath[uuid.UUID],
+    indicator_id: FromPath[uuid.UUID],
+    data: JSONBody[IndicatorWordsIn],
+) -> RaisedIndicatorOut:
+    """Translate a raised indicator into English and say which way is better, as a tablet's
+    update would (the same rules; a new version every tablet pulls). A change the record's
+    rules refuse answers 422 `cycle_indicator.words_refused` with the rule's code in
+    `errors[0].code`."""
+    return await translation.set_words(
+        db, principal=principal, cycle_id=cycle_id, indicator_id=indicator_id, data=data
+    )
+
+
 @get(f"{CYCLE}/phases", opt=SIGNED_IN, tags=["cycles"])
 async def phase_history(
     db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
@@ -134,8 +154,33 @@ async def publish(
     db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
 ) -> CycleOut:
     """Make the cycle's results visible to viewers (ministry, donors, the public)."""
-    cycle = await cycles.publish(db, principal=principal, cycle_id=cycle_id)
+    cycle = await publication.publish(db, principal=principal, cycle_id=cycle_id)
     return await cycles.shown(db, principal=principal, cycle=cycle)
+
+
+@post(f"{CYCLE}/withdraw", opt=COORDINATORS, tags=["cycles"], status_code=200)
+async def withdraw(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    cycle_id: FromPath[uuid.UUID],
+    data: JSONBody[Withdraw],
+) -> CycleOut:
+    """Take the round's results back from viewers, saying why (`reason`, kept in the
+    publication history and audited): its pages, figures and downloads leave them at once,
+    and their tablets remove its records at the next pull. A round not published answers 409
+    `cycle.not_published`; publishing again hands it out again."""
+    cycle = await publication.withdraw(
+        db, principal=principal, cycle_id=cycle_id, reason=data.reason
+    )
+    return await cycles.shown(db, principal=principal, cycle=cycle)
+
+
+@get(f"{CYCLE}/publications", opt=COORDINATORS, tags=["cycles"])
+async def publication_history(
+    db: DbSession, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+) -> list[PublicationOut]:
+    """Every publication of the round and every withdrawal, with who, when and why."""
+    return await publication.history(db, principal=principal, cycle_id=cycle_id)
 
 
 @post(f"{CYCLE}/review-reasons", opt=COORDINATORS, tags=["cycles"], status_code=200)
@@ -176,6 +221,7 @@ ROUTES = [
     add_raised_tag,
     change_raised_tag,
     raised_indicators,
+    indicator_words,
     list_cycles,
     open_cycle,
     open_campaign,
@@ -184,5 +230,7 @@ ROUTES = [
     advance,
     reopen,
     publish,
+    withdraw,
+    publication_history,
     review_reasons,
 ]

@@ -83,6 +83,21 @@ class PhaseChangeOut(Wire):
     changed_at: datetime
 
 
+class Withdraw(Wire):
+    """Take a round's results back from viewers; a coordinator's decision, kept with why."""
+
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class PublicationOut(Wire):
+    """A round published, or its publication withdrawn (with why), by whom and when."""
+
+    action: Literal["published", "withdrawn"]
+    reason: str
+    changed_by: uuid.UUID
+    changed_at: datetime
+
+
 class CampaignIn(Wire):
     """Open a cycle at every facility of one type in an area."""
 
@@ -198,3 +213,15 @@ class RaisedTagRecord(Wire):
     @classmethod
     def of(cls, row: Any) -> RaisedTagRecord:
         return cls(label_mn=row.label_mn, label_en=row.label_en, retired=row.retired_at is not None)
+
+
+class IndicatorWordsIn(Wire):
+    """A raised indicator's English words and which way is better, set by a coordinator (what
+    is not sent stays as it is)."""
+
+    # the English label; empty or null takes it away
+    label_en: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType | None = (
+        msgspec.UNSET
+    )
+    # higher, lower, or none (a count); null while nobody knows
+    better: Literal["higher", "lower", "none"] | msgspec.UnsetType | None = msgspec.UNSET

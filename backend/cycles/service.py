@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.areas.models import Area
@@ -50,7 +50,6 @@ class TemplateNotForFacility(InvalidInput):
 
 
 CYCLE_REOPENED = "cycle.reopened"
-CYCLE_PUBLISHED = "cycle.published"
 
 
 def cycle_out(cycle: Cycle, *, previous_seen: Collection[uuid.UUID]) -> CycleOut:
@@ -358,25 +357,6 @@ async def history(
         )
         for row in rows
     ]
-
-
-async def publish(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID) -> Cycle:
-    """Results reach viewers from now on."""
-    cycle = await get(db, principal=principal, cycle_id=cycle_id, lock=True)
-    if cycle.published_at is None:
-        cycle.published_at = func.now()
-        await audit.record(db, CYCLE_PUBLISHED, actor_id=principal.user_id, cycle_id=str(cycle.id))
-        # a published round that followed this one may now name it to viewers: writing it
-        # again puts it in the change feed (its trigger), so viewers' tablets learn the link
-        await db.execute(
-            update(Cycle)
-            .where(Cycle.previous_cycle_id == cycle.id, Cycle.published_at.is_not(None))
-            .values(previous_cycle_id=cycle.id)
-            .execution_options(synchronize_session=False)  # the same value: nothing to sync
-        )
-        await db.flush()
-        await db.refresh(cycle)
-    return cycle
 
 
 async def review_reasons(db: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID) -> Cycle:

@@ -26,6 +26,7 @@ from backend.reports.followthrough_schemas import (
 )
 from backend.reports.index_export import index_xlsx
 from backend.reports.rollup_queries import Period
+from backend.reports.routes import ApprovedOnly
 from backend.web.downloads import attachment
 from backend.web.headers import nonce_of
 
@@ -182,6 +183,7 @@ async def rollup_page(
     until: FromQuery[date | None] = None,
     campaign: FromQuery[uuid.UUID | None] = None,
     lang: FromQuery[Literal["mn", "en"] | None] = None,
+    approved_only: ApprovedOnly = False,
 ) -> str:
     """An area's page: one template's roll-up and the responsiveness index of its family, over
     the rounds the period pools (as `/reports/v1/rollup` pools them: by default each
@@ -197,6 +199,7 @@ async def rollup_page(
         today=state.settings.today(),
         timezone=state.settings.timezone,
         nonce=nonce_of(request.scope),
+        approved_only=approved_only,
     )
 
 

@@ -83,12 +83,16 @@ def _median(value: Any, where: Any) -> Any:
 
 
 async def medicine_statistics(
-    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, indicators: Sequence[str]
+    db: AsyncSession,
+    principal: Principal,
+    cycle_id: uuid.UUID,
+    indicators: Sequence[str],
+    *where: ColumnElement[bool],
 ) -> list[Any]:
     """Per tracer medicine over a round's checks: share available, mean stock-out days, and the
     median over the checks that found it on the shelf of its price ratios. The basket is
     computed from these rows, medicine by medicine."""
-    c = checks(principal, indicators, Submission.cycle_id == cycle_id).c
+    c = checks(principal, indicators, Submission.cycle_id == cycle_id, *where).c
     query = (
         select(
             c.medicine,
@@ -111,12 +115,13 @@ async def rollup_medicines(
     rounds: Rounds,
     position: int | None,
     indicators: Sequence[str],
+    *where: ColumnElement[bool],
 ) -> list[Any]:
     """Per unit and tracer medicine over the outlets checked in the rounds: each outlet's own
     figures first (its checks' mean availability and stock-outs, median price ratios), then
     the share of outlets, the mean and the median over the unit's outlets, so an outlet
     checked twice weighs as much as one checked once."""
-    c = checks(principal, indicators, among(Submission.cycle_id, rounds)).c
+    c = checks(principal, indicators, among(Submission.cycle_id, rounds), *where).c
     per_outlet = (
         select(
             c.facility_id,

@@ -160,8 +160,15 @@ async def render(
     today: date,
     timezone: str,
     nonce: str,
+    approved_only: bool = False,
 ) -> str:
-    card = await reports.scorecard(db, principal=principal, cycle_id=cycle_id, timezone=timezone)
+    card = await reports.scorecard(
+        db,
+        principal=principal,
+        cycle_id=cycle_id,
+        timezone=timezone,
+        approved_only=approved_only,
+    )
     plan: list[ActionItemOut] = (
         await plans.list_items(
             db,

@@ -93,6 +93,10 @@ WORDS: dict[str, dict[str, Any]] = {
         ),
         "legend_trend": "Үеүүдээр: иргэдийн үнэлгээ үе бүрээр; дээшлэх нь сайжирсныг заана.",
         "lower_better": "бага нь сайн",
+        "approved_only": (
+            "Энэ хуудасны тоонд зохицуулагчийн баталсан оноон картууд л орсон (баталснаас хойш "
+            "өөрчлөгдсөн нь дахин хянагдтал орохгүй)."
+        ),
     },
     "en": {
         "title": "Community scorecard",
@@ -180,5 +184,9 @@ WORDS: dict[str, dict[str, Any]] = {
         ),
         "legend_trend": "Over the rounds: the community's score round by round; up is better.",
         "lower_better": "lower is better",
+        "approved_only": (
+            "The figures on this page count only the scorecards a coordinator approved (one "
+            "changed since its approval counts again once it is approved again)."
+        ),
     },
 }

@@ -39,6 +39,7 @@ from backend.auth.models import Role
 from backend.auth.policy import Principal
 from backend.facilities.models import Facility
 from backend.reports.models import CycleStatistic
+from backend.reviews import submissions as submission_reviews
 from backend.submissions.models import Submission
 
 
@@ -89,6 +90,13 @@ def scored_answers(principal: Principal, *where: ColumnElement[bool], unit: Any 
     return query.subquery("scored")
 
 
+def approved(approved_only: bool) -> tuple[ColumnElement[bool], ...]:
+    """What limits figures to the submissions a coordinator approved as they read now, when
+    asked (`approved_only=true`): a condition added to the disclosure rule, never replacing
+    it, so the figures are of a subset of what the caller may count anyway."""
+    return (submission_reviews.approved_now(),) if approved_only else ()
+
+
 @dataclass(frozen=True, slots=True)
 class Countable:
     """The per-cycle statistics (`CycleStatistic`) as the caller may count them: which rows,
@@ -131,11 +139,11 @@ def countable_statistics(principal: Principal) -> Countable:
 
 
 async def cycle_statistics(
-    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID
+    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, *where: ColumnElement[bool]
 ) -> list[Any]:
     """Per (indicator, respondent, group type) and per (indicator, respondent): n, the
-    participants, mean, median, min and max of what the caller may count."""
-    s = scored_answers(principal, Submission.cycle_id == cycle_id)
+    participants, mean, median, min and max of what the caller may count (and `where` asks)."""
+    s = scored_answers(principal, Submission.cycle_id == cycle_id, *where)
     query = (
         select(
             s.c.indicator,
@@ -161,7 +169,11 @@ async def cycle_statistics(
 
 
 async def choice_counts(
-    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, indicators: Sequence[str]
+    db: AsyncSession,
+    principal: Principal,
+    cycle_id: uuid.UUID,
+    indicators: Sequence[str],
+    *where: ColumnElement[bool],
 ) -> list[Any]:
     """How often each option was chosen (single and multiple choice), per indicator, over what
     the caller may count."""
@@ -187,6 +199,7 @@ async def choice_counts(
             access.publishable(principal),
             answer.c.key.in_(list(indicators)),
             func.jsonb_typeof(value).in_(["string", "array"]),
+            *where,
         )
         .group_by(answer.c.key, chosen.c.value)
         .order_by(answer.c.key, chosen.c.value)
@@ -195,7 +208,11 @@ async def choice_counts(
 
 
 async def input_statistics(
-    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, indicators: Sequence[str]
+    db: AsyncSession,
+    principal: Principal,
+    cycle_id: uuid.UUID,
+    indicators: Sequence[str],
+    *where: ColumnElement[bool],
 ) -> list[Any]:
     """Input tracking (entitlement against what is really there), per indicator and respondent
     over what the caller may count: how many answered, the median entitlement and the median
@@ -220,6 +237,7 @@ async def input_statistics(
             access.publishable(principal),
             answer.c.key.in_(list(indicators)),
             func.jsonb_typeof(value) == "object",
+            *where,
         )
         .group_by(answer.c.key, Submission.respondent)
         .order_by(answer.c.key, Submission.respondent)

@@ -21,7 +21,7 @@ from backend.cycles import raised
 from backend.cycles.models import Campaign, CycleIndicator
 from backend.errors import InvalidInput, NotFound
 from backend.facilities.models import Facility
-from backend.reports import medicine_queries, rollup_queries
+from backend.reports import medicine_queries, queries, rollup_queries
 from backend.reports.rollup_queries import Period, Rounds
 from backend.reports.schemas import (
     MedicineRollupRow,
@@ -65,11 +65,13 @@ async def rollup(
     period: Period,
     today: date,
     timezone: str = DEFAULT_TIMEZONE,
+    approved_only: bool = False,
 ) -> RollupOut:
     """Every figure from the rounds the caller may see and the answers they may count, so a
     roll-up at one level minus another, or one period minus another, reveals nothing hidden.
     The period says which rounds are pooled (`rollup_queries.Period`); dates are the
-    programme's (its time zone)."""
+    programme's (its time zone). With `approved_only`, the scores and medicine checks count only
+    the submissions a coordinator approved as they read now."""
     if level not in LEVELS:
         raise InvalidInput(f"level is one of {', '.join(LEVELS)}", field="by")
     document = await newest_document(db, template)
@@ -78,7 +80,8 @@ async def rollup(
     rounds = await pooled(
         db, principal=principal, area=area, template=template, period=period, timezone=timezone
     )
-    score_rows = await rollup_queries.rollup_scores(db, principal, rounds, position)
+    counted = queries.approved(approved_only)
+    score_rows = await rollup_queries.rollup_scores(db, principal, rounds, position, *counted)
     plan_rows = await rollup_queries.rollup_plans(db, principal, rounds, position, today)
     kinds = {
         i.key: UNITS.get(str(i.answer.__struct_config__.tag), "scale") for i in document.indicators
@@ -121,7 +124,9 @@ async def rollup(
     medicines = (
         await _medicines(
             db,
-            await medicine_queries.rollup_medicines(db, principal, rounds, position, checks),
+            await medicine_queries.rollup_medicines(
+                db, principal, rounds, position, checks, *counted
+            ),
         )
         if checks
         else []
@@ -142,6 +147,7 @@ async def rollup(
         area_name_en=area_row.name_en if area_row else area.upper(),
         template_name_mn=document.name.mn,
         template_name_en=document.name.en,
+        approved_only=approved_only,
     )
 
 

@@ -36,6 +36,7 @@ async def render(
     today: date,
     timezone: str,
     nonce: str,
+    approved_only: bool = False,
 ) -> str:
     rollup = await rollups.rollup(
         db,
@@ -46,6 +47,7 @@ async def render(
         period=period,
         today=today,
         timezone=timezone,
+        approved_only=approved_only,
     )
     rounds = await rollups.pooled(
         db, principal=principal, area=area, template=template, period=period, timezone=timezone
@@ -72,6 +74,7 @@ async def render(
         "until": period.until,
         "campaign": period.campaign,
         "lang": language,
+        "approved_only": "true" if approved_only else None,
     }
 
     def query(**changes: object) -> str:

@@ -71,6 +71,10 @@ WORDS: dict[str, dict[str, Any]] = {
             "харьцуулсан харьцааны медиан (ДЭМБ/HAI)."
         ),
         "lower_better": "бага нь сайн",
+        "approved_only": (
+            "Энэ хуудасны онооны тоонд зохицуулагчийн баталсан оноон картууд л орсон."
+        ),
+        "approved_only_choice": "Зөвхөн батлагдсан оноон карт",
     },
     "en": {
         "title": "Roll-up",
@@ -137,5 +141,9 @@ WORDS: dict[str, dict[str, Any]] = {
             "the reference price (WHO/HAI)."
         ),
         "lower_better": "lower is better",
+        "approved_only": (
+            "The scores on this page count only the scorecards a coordinator approved."
+        ),
+        "approved_only_choice": "Approved scorecards only",
     },
 }

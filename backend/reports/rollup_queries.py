@@ -36,7 +36,7 @@ from backend.auth.policy import Principal
 from backend.cycles.models import Cycle
 from backend.facilities.models import Facility
 from backend.reports.models import CycleStatistic
-from backend.reports.queries import countable_statistics
+from backend.reports.queries import countable_statistics, scored_answers
 from backend.scorecards.models import Template, TemplateVersion
 from backend.submissions.models import Submission
 
@@ -171,7 +171,11 @@ def among(column: Any, rounds: Rounds) -> ColumnElement[bool]:
 
 
 async def rollup_scores(
-    db: AsyncSession, principal: Principal, rounds: Rounds, position: int | None
+    db: AsyncSession,
+    principal: Principal,
+    rounds: Rounds,
+    position: int | None,
+    *where: ColumnElement[bool],
 ) -> list[Any]:
     """Per unit and indicator: facilities, community scores, participants and means, every
     facility weighing the same: each facility's mean over its sessions (community) or its
@@ -180,7 +184,10 @@ async def rollup_scores(
 
     Read from the per-cycle statistics, what the caller may count only
     (`queries.countable_statistics`): the answers `queries.scored_answers` would give them,
-    summed per round and indicator as they were written."""
+    summed per round and indicator as they were written. With `where` (approved submissions
+    only), the statistics cannot say which answers it keeps: the answers themselves are read."""
+    if where:
+        return await _grouped(db, _answered_per_facility(principal, rounds, where), position)
     stat = CycleStatistic
     counted = countable_statistics(principal)
 
@@ -205,6 +212,31 @@ async def rollup_scores(
     ).where(among(stat.cycle_id, rounds), counted.where)
     if rounds.repeated:
         per_facility = per_facility.group_by(stat.facility_id, stat.indicator)
+    return await _grouped(db, per_facility, position)
+
+
+def _answered_per_facility(
+    principal: Principal, rounds: Rounds, where: tuple[ColumnElement[bool], ...]
+) -> Select[Any]:
+    """`rollup_scores`' per-facility figures read from the answers the caller may count and
+    `where` keeps (`queries.scored_answers`), the rounds of a facility pooled."""
+    s = scored_answers(principal, among(Submission.cycle_id, rounds), *where)
+    community = s.c.respondent == "community"
+    return select(
+        s.c.facility_id,
+        s.c.indicator,
+        cast(func.count().filter(community), Integer).label("scores"),
+        cast(func.coalesce(func.sum(s.c.people).filter(community), 0), Integer).label(
+            "participants"
+        ),
+        cast(func.avg(s.c.score).filter(community), Float).label("community"),
+        cast(func.avg(s.c.score).filter(s.c.respondent == "provider"), Float).label("provider"),
+        cast(func.avg(s.c.score).filter(s.c.respondent == "monitor"), Float).label("monitor"),
+    ).group_by(s.c.facility_id, s.c.indicator)
+
+
+async def _grouped(db: AsyncSession, per_facility: Select[Any], position: int | None) -> list[Any]:
+    """Per-facility figures grouped by unit, every facility weighing the same."""
     f = per_facility.subquery("per_facility").c
     unit = unit_of(position, f.facility_id, Area.lineage).label("unit")
     query = (

@@ -23,6 +23,14 @@ from backend.web.downloads import attachment
 from backend.web.headers import nonce_of
 
 Language = Literal["mn", "en"]
+# figures from the submissions a coordinator approved (as they read now) only
+ApprovedOnly = Annotated[
+    bool,
+    QueryParameter(
+        description="Count only the submissions a coordinator approved, as they read now "
+        "(one edited since its approval waits for a new look)."
+    ),
+]
 # a table's name is checked by the export, which answers an unknown one with its own code
 # (report.unknown_table); the schema still lists the names
 TableName = Annotated[
@@ -36,13 +44,21 @@ TableName = Annotated[
 
 @get("/reports/v1/cycles/{cycle_id:uuid}/scorecard", opt=SIGNED_IN, tags=["reports"])
 async def scorecard(
-    db: DbSession, state: State, principal: CurrentPrincipal, cycle_id: FromPath[uuid.UUID]
+    db: DbSession,
+    state: State,
+    principal: CurrentPrincipal,
+    cycle_id: FromPath[uuid.UUID],
+    approved_only: ApprovedOnly = False,
 ) -> ScorecardOut:
     """Per indicator: community scores by group and overall (n, mean, median, min, max), the
     provider's score, the gap, the change since the previous round, and suppressed cells.
     Viewers see published cycles only; providers and viewers see small groups hidden."""
     return await reports.scorecard(
-        db, principal=principal, cycle_id=cycle_id, timezone=state.settings.timezone
+        db,
+        principal=principal,
+        cycle_id=cycle_id,
+        timezone=state.settings.timezone,
+        approved_only=approved_only,
     )
 
 
@@ -59,6 +75,7 @@ async def scorecard_page(
     principal: CurrentPrincipal,
     cycle_id: FromPath[uuid.UUID],
     lang: FromQuery[Language | None] = None,
+    approved_only: ApprovedOnly = False,
 ) -> str:
     """The scorecard as a page to project at the interface meeting and print on A4, in the
     reader's own language unless `lang` asks for the other."""
@@ -71,6 +88,7 @@ async def scorecard_page(
         today=state.settings.today(),
         timezone=state.settings.timezone,
         nonce=nonce_of(request.scope),
+        approved_only=approved_only,
     )
 
 
@@ -177,6 +195,7 @@ async def rollup(
     since: FromQuery[date | None] = None,
     until: FromQuery[date | None] = None,
     campaign: FromQuery[uuid.UUID | None] = None,
+    approved_only: ApprovedOnly = False,
 ) -> RollupOut:
     """One template's indicators across an area's facilities, by facility, soum, aimag or the
     nation, with action-plan completion and overdue rates per unit and, for medicines, the
@@ -194,6 +213,7 @@ async def rollup(
         period=Period(since=since, until=until, campaign=campaign),
         today=state.settings.today(),
         timezone=state.settings.timezone,
+        approved_only=approved_only,
     )
 
 

@@ -251,6 +251,9 @@ class ScorecardOut(Wire):
     # the round's label in each language; English is the Mongolian one where none was given
     label_mn: str = ""
     label_en: str = ""
+    # the figures count only the submissions a coordinator approved as they read now (asked
+    # for with `approved_only=true`); reasons and photos are shown as ever
+    approved_only: bool = False
 
 
 class RollupRow(Wire):
@@ -343,3 +346,5 @@ class RollupOut(Wire):
     area_name_en: str = ""
     template_name_mn: str = ""
     template_name_en: str = ""
+    # the figures count only the submissions a coordinator approved as they read now
+    approved_only: bool = False

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth import access
@@ -76,12 +76,21 @@ class Scored:
 
 
 async def _previous_means(
-    db: AsyncSession, principal: Principal, previous_id: uuid.UUID | None
+    db: AsyncSession, principal: Principal, previous_id: uuid.UUID | None, approved_only: bool
 ) -> dict[str, float]:
     """The previous round's community means as the caller may count them (none if the round
-    is hidden), from the per-round statistics."""
+    is hidden), from the per-round statistics; counted like this round's figures (approved
+    submissions only, when asked)."""
     if previous_id is None:
         return {}
+    if approved_only:
+        return {
+            row.indicator: float(row.mean)
+            for row in await queries.cycle_statistics(
+                db, principal, previous_id, *queries.approved(True)
+            )
+            if row.overall and row.respondent == "community" and row.mean is not None
+        }
     return {
         row.indicator: float(row.community)
         for row in await rollup_queries.round_means(db, principal, [previous_id])
@@ -139,7 +148,10 @@ async def scorecard(
     principal: Principal,
     cycle_id: uuid.UUID,
     timezone: str = DEFAULT_TIMEZONE,
+    approved_only: bool = False,
 ) -> ScorecardOut:
+    """The round's figures as the caller may count them; with `approved_only`, counted from
+    the submissions a coordinator approved as they read now (`reviews.submissions`)."""
     cycle = await cycles.get(db, principal=principal, cycle_id=cycle_id)
     facility = await db.get_one(Facility, cycle.facility_id)
     version = await db.get_one(TemplateVersion, cycle.template_version_id)
@@ -147,10 +159,11 @@ async def scorecard(
     document = templates.document_of(version)
 
     # every figure below is computed from what the caller may count (access.publishable)
-    results = _results(await queries.cycle_statistics(db, principal, cycle.id))
+    counted = queries.approved(approved_only)
+    results = _results(await queries.cycle_statistics(db, principal, cycle.id, *counted))
     # the previous round only if the caller may see it: else neither its id nor its figures
     previous_id = cycles.named_previous(cycle, await cycles.previous_seen(db, principal, [cycle]))
-    earlier = await _previous_means(db, principal, previous_id)
+    earlier = await _previous_means(db, principal, previous_id, approved_only)
     for key, result in results.items():
         result.previous_mean = earlier.get(key)
     passed = await pieces.passed_for(db, principal, {cycle.id})
@@ -163,7 +176,7 @@ async def scorecard(
     choosing = [i.key for i in document.indicators if i.answer.__struct_config__.tag in CHOICE]
     chosen: dict[str, dict[str, int]] = defaultdict(dict)
     if choosing:
-        for row in await queries.choice_counts(db, principal, cycle.id, choosing):
+        for row in await queries.choice_counts(db, principal, cycle.id, choosing, *counted):
             chosen[row.indicator][row.option] = row.n
     for entry in scored:
         indicator = entry.indicator
@@ -217,12 +230,12 @@ async def scorecard(
         for indicator in document.indicators
         if isinstance(indicator.answer, MedicineCheck)
     ]
-    medicines = await _medicines(db, principal, cycle.id, checks) if checks else []
+    medicines = await _medicines(db, principal, cycle.id, checks, counted) if checks else []
     tracked = {i.key: i for i in document.indicators if isinstance(i.answer, Entitlement)}
     inputs = [
         _input(tracked[row.indicator], row, evidence.get(row.indicator, []))
         for row in (
-            await queries.input_statistics(db, principal, cycle.id, list(tracked))
+            await queries.input_statistics(db, principal, cycle.id, list(tracked), *counted)
             if tracked
             else []
         )
@@ -265,6 +278,7 @@ async def scorecard(
         template_name_mn=document.name.mn,
         template_name_en=document.name.en,
         occasion=await occasion(db, principal, cycle, facility, timezone=timezone),
+        approved_only=approved_only,
     )
 
 
@@ -344,13 +358,17 @@ async def _raised(
 
 
 async def _medicines(
-    db: AsyncSession, principal: Principal, cycle_id: uuid.UUID, checks: list[str]
+    db: AsyncSession,
+    principal: Principal,
+    cycle_id: uuid.UUID,
+    checks: list[str],
+    counted: tuple[ColumnElement[bool], ...] = (),
 ) -> list[MedicineOut]:
     """Each tracer medicine, then the basket: the mean of the medicines' availability and
     stock-out days, and the median of their median price ratios (WHO/HAI: every medicine
     weighs the same, however often it was checked)."""
     names = {m.key: m for m in await db.scalars(select(TracerMedicine))}
-    rows = await medicine_queries.medicine_statistics(db, principal, cycle_id, checks)
+    rows = await medicine_queries.medicine_statistics(db, principal, cycle_id, checks, *counted)
     out = [
         MedicineOut(
             key=row.medicine,

@@ -1,11 +1,22 @@
-"""A coordinator's decision on one piece of community text or evidence, as it read then."""
+"""A coordinator's decisions: on one piece of community text or evidence, and on one
+submission as a whole, each as it read then."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Text, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Text,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.database.session import Base
@@ -36,5 +47,35 @@ class PieceReview(Base):
     state: Mapped[str] = mapped_column(Text)
     # why a piece is hidden or withdrawn (required then); read by the programme's team
     note: Mapped[str] = mapped_column(Text, server_default="")
+    decided_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+SUBMISSION_STATES = ("approved", "has_issues", "rejected")
+
+
+class SubmissionReview(Base):
+    """A coordinator's decision on one submission as it read then (its version): approved, has
+    issues or rejected, with why. Never changed or removed: the latest decision on a
+    submission is its state, and a submission edited since awaits a new look."""
+
+    __tablename__ = "submission_review"
+    __table_args__ = (
+        CheckConstraint("state IN ('approved', 'has_issues', 'rejected')", name="state"),
+        CheckConstraint("state = 'approved' OR note <> ''", name="says_why"),
+        Index("ix_submission_review_submission_id", "submission_id", "id"),
+        Index("ix_submission_review_cycle_id", "cycle_id"),
+    )
+
+    # in the order decided: the highest of a submission is its state
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    submission_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("submission.id"))
+    cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycle.id"))
+    state: Mapped[str] = mapped_column(Text)
+    # why it has issues or was rejected (required then); the programme's team reads it, and
+    # the tablets of the team that collected it
+    note: Mapped[str] = mapped_column(Text, server_default="")
+    # the submission's version the coordinator read: an edit since makes the decision old
+    submission_version: Mapped[int] = mapped_column(Integer)
     decided_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

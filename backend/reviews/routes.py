@@ -1,4 +1,5 @@
-"""Review of community text and evidence, piece by piece, by the area's coordinators."""
+"""Review by the area's coordinators: community text and evidence piece by piece, and whole
+submissions (approved, has issues, rejected)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,18 @@ from backend.auth.models import Role
 from backend.auth.policy import CurrentPrincipal, allow
 from backend.database.session import DbSession
 from backend.reviews import service as reviews
-from backend.reviews.schemas import DecisionsIn, PiecePage, State
+from backend.reviews import submissions
+from backend.reviews.schemas import (
+    DecisionsIn,
+    PiecePage,
+    State,
+    SubmissionDecisionIn,
+    SubmissionReviewOut,
+)
 
 COORDINATORS = allow(Role.ADMIN, Role.COORDINATOR)
 ROUND = "/reviews/v1/cycles/{cycle_id:uuid}"
+SUBMISSION = "/reviews/v1/submissions/{submission_id:uuid}"
 
 
 @get(f"{ROUND}/pieces", opt=COORDINATORS, tags=["reviews"])
@@ -47,4 +56,26 @@ async def decide(
     return PiecePage(items=items)
 
 
-ROUTES = [list_pieces, decide]
+@get(f"{SUBMISSION}/decisions", opt=COORDINATORS, tags=["reviews"])
+async def submission_review(
+    db: DbSession, principal: CurrentPrincipal, submission_id: FromPath[uuid.UUID]
+) -> SubmissionReviewOut:
+    """A submission's review state (unreviewed, approved, has issues, rejected; `changed` when
+    it was edited after the latest decision) and every decision on it, oldest first."""
+    return await submissions.review_of(db, principal=principal, submission_id=submission_id)
+
+
+@post(f"{SUBMISSION}/decisions", opt=COORDINATORS, tags=["reviews"], status_code=200)
+async def decide_submission(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    submission_id: FromPath[uuid.UUID],
+    data: JSONBody[SubmissionDecisionIn],
+) -> SubmissionReviewOut:
+    """Approve a submission, or mark it as having issues or rejected with a note saying why, as
+    read at `version` (changed since: `409 review.submission_changed`). Every decision is kept;
+    the team's tablets receive the latest with the submission at their next pull."""
+    return await submissions.decide(db, principal=principal, submission_id=submission_id, data=data)
+
+
+ROUTES = [list_pieces, decide, submission_review, decide_submission]

@@ -48,3 +48,58 @@ class DecisionIn(Wire):
 
 class DecisionsIn(Wire):
     decisions: Annotated[list[DecisionIn], msgspec.Meta(min_length=1, max_length=500)]
+
+
+# a submission as a coordinator decided on it; "unreviewed" while nobody has
+SubmissionState = Literal["approved", "has_issues", "rejected"]
+ReviewState = Literal["unreviewed", "approved", "has_issues", "rejected"]
+
+
+class SubmissionDecisionIn(Wire):
+    """A coordinator's decision on a submission as read at `version`."""
+
+    state: SubmissionState
+    # the submission's version as read (its `version` in the pull, or in the decisions' list):
+    # a submission changed since is refused (`review.submission_changed`)
+    version: Annotated[int, msgspec.Meta(ge=1)]
+    # why it has issues or is rejected: required then; read by the programme's team and the
+    # team that collected it, never by providers or viewers
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class SubmissionDecisionOut(Wire):
+    """One decision, kept as made."""
+
+    state: SubmissionState
+    note: str
+    # the submission's version it was made on
+    version: int
+    decided_by: uuid.UUID
+    decided_at: datetime
+
+
+class SubmissionReviewOut(Wire):
+    """A submission's review: its state now, and every decision on it, oldest first."""
+
+    submission_id: uuid.UUID
+    # the submission's version now
+    version: int
+    # the latest decision's state, or "unreviewed"
+    state: ReviewState
+    # the submission was edited after the latest decision (e.g. "changed since approved"): it
+    # awaits a new look, and reports counting approved submissions only leave it out
+    changed: bool
+    decisions: list[SubmissionDecisionOut]
+
+
+class ReviewRecord(Wire):
+    """A submission's review as the tablets of the team that collected it receive it (the pulled
+    submission's `review`; null while nobody has decided, and always for providers)."""
+
+    state: SubmissionState
+    note: str
+    decided_at: datetime
+    # the submission's version the decision was made on
+    version: int
+    # the submission was edited after the decision: it awaits a new look
+    changed: bool

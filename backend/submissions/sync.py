@@ -17,6 +17,7 @@ from backend.auth import access
 from backend.auth.models import Role
 from backend.cycles import sync as raised
 from backend.cycles.phases import SCORING_PHASES
+from backend.reviews import submissions as reviews
 from backend.scorecards import service as templates
 from backend.submissions.models import Submission
 from backend.sync.entity import Context, Placement, Rejected, SyncedEntity, Working
@@ -184,4 +185,6 @@ SUBMISSION = SyncedEntity(
     check_create=check_new,
     check_change=_check_change,
     check_update=_check_update,
+    # the team's tablets receive a coordinator's review with the submission
+    as_read=reviews.as_read,
 )

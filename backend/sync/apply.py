@@ -319,6 +319,29 @@ class Batch(Workset):
         )
         return changes
 
+    def edit(self, working: Working, changes: dict[str, Any]) -> dict[str, Any]:
+        """A person's edit made on the server rather than from a tablet (a coordinator's
+        translation in the console): checked as a push's update from the record's current
+        version (the round open, who may change the record, the values it may hold), written as
+        a new version by this user. Returns the fields changed; nothing changed, nothing
+        written."""
+        kind = working.kind
+        if working.deleted or not working.in_scope:
+            raise UnknownRecord(f"no such {kind.name} in your scope", "id")
+        check_open(self, working.cycle_id)
+        changes = {
+            name: value
+            for name, value in as_sets(kind, canonical(changes)).items()
+            if working.values.get(name) != value
+        }
+        if not changes:
+            return {}
+        kind.check_change(self, working)
+        self._check_limits(kind, changes)
+        kind.check_update(self, working, changes)
+        self.follow(working, changes)
+        return changes
+
     def _check_limits(self, kind: SyncedEntity, values: dict[str, Any]) -> None:
         """A merge can combine two valid edits into a value no edit may have (a set grown past
         its size, counts added past their bound): that item is refused, never stored."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -17,7 +18,7 @@ from backend.sync import entity as entities
 from backend.sync.apply import Batch
 from backend.sync.entity import Rejected, SyncedEntity, Working
 from backend.sync.models import Conflict, RecordVersion
-from backend.sync.records import canonical
+from backend.sync.records import canonical, record_data
 from backend.sync.schemas import ConflictOut, IntegrityOut, ResolvedOut, VersionOut
 
 
@@ -61,6 +62,7 @@ def conflict_out(row: Conflict) -> ConflictOut:
         resolved_value=row.resolved_value,
         resolved_by=row.resolved_by,
         resolved_at=row.resolved_at,
+        resolution_note=row.resolution_note,
     )
 
 
@@ -96,6 +98,45 @@ async def list_conflicts(
     return [conflict_out(row) for row in rows]
 
 
+async def get(db: AsyncSession, *, principal: Principal, conflict_id: uuid.UUID) -> ConflictOut:
+    """One conflict the caller may settle (404 otherwise)."""
+    row = await db.scalar(select(Conflict).where(Conflict.id == conflict_id, _visible(principal)))
+    if row is None:
+        raise NotFound("No such conflict.")
+    return conflict_out(row)
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """The record a conflict is about, as it reads now: its round (None for a record of no
+    round) and its values, as a device receives them."""
+
+    cycle_id: uuid.UUID | None
+    values: dict[str, Any]
+    deleted: bool
+
+
+async def holders(db: AsyncSession, found: list[ConflictOut]) -> dict[uuid.UUID, Holder]:
+    """The records these conflicts are about, by record id: every conflict is on a record of a
+    registered kind, which declares its model and fields."""
+    wanted: dict[str, set[uuid.UUID]] = {}
+    for conflict in found:
+        wanted.setdefault(conflict.entity, set()).add(conflict.record_id)
+    out: dict[uuid.UUID, Holder] = {}
+    for entity, ids in wanted.items():
+        kind = entities.find(entity)
+        if kind is None:
+            continue
+        model: Any = kind.model
+        for row in await db.scalars(select(model).where(model.id.in_(ids))):
+            out[row.id] = Holder(
+                cycle_id=getattr(row, "cycle_id", None),
+                values=record_data(kind, row),
+                deleted=row.deleted_at is not None,
+            )
+    return out
+
+
 class ResolutionRefused(InvalidInput):
     """The chosen value breaks a rule of the record (its type, its template, its author or
     phase); `errors` carries the rule's own code."""
@@ -110,6 +151,7 @@ async def resolve(
     conflict_id: uuid.UUID,
     choice: str,
     value: Any,
+    note: str = "",
 ) -> ResolvedOut:
     """Settle a conflict: the chosen value becomes a new version that reaches every device,
     written through the same checks as a push (`Batch.settle`)."""
@@ -165,6 +207,7 @@ async def resolve(
     row.resolved_value = changes.get(row.field.partition(".")[0]) if changes else None
     row.resolved_by = principal.user_id
     row.resolved_at = func.now()
+    row.resolution_note = note.strip()
     await db.flush()
     await db.refresh(row)
     return ResolvedOut(conflict=conflict_out(row), version=working.version)

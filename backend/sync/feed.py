@@ -36,10 +36,13 @@ FEED_COLUMNS = (
     Change.record_id,
     Change.version,
     Change.op,
+    Change.audience,
 )
 
 # a change row saying a record left the area it was scoped to (its facility moved)
 LEAVE = "leave"
+# rows that take a record back from viewers (a withdrawn publication, cycles/publication.py)
+WITHDRAWN = "withdrawn"
 
 
 async def _feed_state(db: AsyncSession) -> tuple[uuid.UUID, int, int]:
@@ -221,8 +224,9 @@ async def _changes(
     for row in rows:
         latest.pop((row.entity, row.record_id), None)
         latest[(row.entity, row.record_id)] = row
-    # a record whose facility moved to another area leaves this area's tablets
-    removed |= {key for key, row in latest.items() if row.op == LEAVE}
+    # a record whose facility moved to another area leaves this area's tablets; a withdrawn
+    # publication takes its round back from viewers
+    removed |= {key for key, row in latest.items() if row.op == LEAVE or row.audience == WITHDRAWN}
     wanted: dict[str, list[str]] = {}
     for entity, record_id in latest:
         if (entity, record_id) not in removed:

@@ -103,7 +103,7 @@ class Change(Base):
     __table_args__ = (
         # leave: the record's facility moved; it leaves the old area's tablets
         CheckConstraint("op IN ('upsert', 'delete', 'leave')", name="op"),
-        CheckConstraint("audience IN ('everyone', 'staff', 'team')", name="audience"),
+        CheckConstraint("audience IN ('everyone', 'staff', 'team', 'withdrawn')", name="audience"),
         Index("ix_change_xid_id", "xid", "id"),
         Index("ix_change_record", "entity", "record_id"),
     )
@@ -119,7 +119,8 @@ class Change(Base):
     area_code: Mapped[str | None] = mapped_column(Text)
     # the round the record belongs to (a cycle and what is in it): viewers wait for publication
     cycle_id: Mapped[uuid.UUID | None]
-    # who may receive it: everyone; staff (not viewers); team (not providers, not viewers)
+    # who may receive it: everyone; staff (not viewers); team (not providers, not viewers);
+    # withdrawn (viewers only, as a removal: the round's publication was withdrawn)
     audience: Mapped[str] = mapped_column(Text, server_default="everyone")
 
 
@@ -178,3 +179,5 @@ class Conflict(Base):
     resolved_value: Mapped[Any] = mapped_column(JSONB, nullable=True)
     resolved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # what the person settling it wrote about the choice
+    resolution_note: Mapped[str] = mapped_column(Text, server_default="")

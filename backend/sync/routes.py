@@ -98,7 +98,12 @@ async def resolve_conflict(
 ) -> ResolvedOut:
     """Keep the server's value, take the device's, or set another; a new version follows."""
     answer = await conflicts.resolve(
-        db, principal=principal, conflict_id=conflict_id, choice=data.choice, value=data.value
+        db,
+        principal=principal,
+        conflict_id=conflict_id,
+        choice=data.choice,
+        value=data.value,
+        note=data.note,
     )
     metrics.CONFLICTS_RESOLVED.labels(data.choice).inc()
     return answer

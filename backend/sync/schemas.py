@@ -116,11 +116,15 @@ class ConflictOut(Wire):
     resolved_value: Any
     resolved_by: uuid.UUID | None
     resolved_at: datetime | None
+    # what the person settling it wrote about the choice
+    resolution_note: str = ""
 
 
 class ResolveIn(Wire):
     choice: Literal["server", "device", "value"]
     value: Any = None
+    # a word on the choice (who was asked, what was agreed), kept with the conflict
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
 class ResolvedOut(Wire):

@@ -23,7 +23,8 @@ AUDIENCES = {
     Role.FACILITATOR: ("everyone", "staff", "team"),
     Role.MONITOR: ("everyone", "staff", "team"),
     Role.PROVIDER: ("everyone", "staff"),  # never the community's or monitors' raw answers
-    Role.VIEWER: ("everyone",),
+    # and the removals of a round whose publication was withdrawn
+    Role.VIEWER: ("everyone", "withdrawn"),
 }
 
 
@@ -52,10 +53,16 @@ class FeedScope:
         """A change row this scope receives."""
         audience: ColumnElement[bool] = Change.audience.in_(AUDIENCES[self.role])
         if self.role is Role.VIEWER:
-            # a round and everything in it reach viewers once it is published (for good);
-            # publishing hands its records out again for cursors already past them
+            # a round and everything in it reach viewers once it is published; publishing
+            # hands its records out again for cursors already past them, and a withdrawal
+            # takes them back
             published = select(Cycle.id).where(Cycle.published_at.is_not(None))
-            in_round = or_(Change.cycle_id.is_(None), Change.cycle_id.in_(published))
+            in_round = or_(
+                Change.cycle_id.is_(None),
+                Change.cycle_id.in_(published),
+                # a withdrawal's removals reach viewers while the round is unpublished
+                Change.audience == "withdrawn",
+            )
             audience = and_(audience, in_round)
         if self.role is Role.ADMIN:
             return audience

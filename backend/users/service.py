@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 import msgspec
 from sqlalchemy import delete, func, select, update
@@ -151,6 +151,15 @@ async def get(db: AsyncSession, user_id: uuid.UUID) -> User:
     if user is None:
         raise NotFound("No such user.")
     return user
+
+
+async def names(db: AsyncSession, user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    """People's display names by id, to say who did what on a screen."""
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    rows = await db.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {user_id: name for user_id, name in rows}
 
 
 async def list_users(db: AsyncSession, *, limit: int, offset: int) -> list[User]:

@@ -34,7 +34,11 @@ STARTERS = (
     ("health_insurance", "Эрүүл мэндийн даатгал", "Health insurance"),
     ("information", "Мэдээллийн ил тод байдал", "Information and transparency"),
     ("complaints", "Гомдол шийдвэрлэлт", "Complaint handling"),
-    ("disability_access", "Хөгжлийн бэрхшээлтэй хүний хүртээмж", "Access for people with disabilities"),
+    (
+        "disability_access",
+        "Хөгжлийн бэрхшээлтэй хүний хүртээмж",
+        "Access for people with disabilities",
+    ),
     ("safety", "Аюулгүй байдал", "Safety"),
     ("transport", "Тээвэр, зам", "Transport and roads"),
 )
@@ -69,9 +73,7 @@ def upgrade() -> None:
         "CREATE TRIGGER raised_tag_feed AFTER INSERT OR UPDATE ON raised_tag "
         "FOR EACH ROW EXECUTE FUNCTION feed_raised_tag()"
     )
-    table = sa.table(
-        "raised_tag", sa.column("key"), sa.column("label_mn"), sa.column("label_en")
-    )
+    table = sa.table("raised_tag", sa.column("key"), sa.column("label_mn"), sa.column("label_en"))
     op.bulk_insert(
         table, [{"key": key, "label_mn": mn, "label_en": en} for key, mn, en in STARTERS]
     )

@@ -74,6 +74,36 @@ CONSOLE_MATRIX: list[tuple[str, str, dict[str, str] | None, frozenset[Role]]] = 
     ("GET", "/console/setup/tablets", None, COORDINATORS),
     ("GET", f"{TABLET}/revoke", None, COORDINATORS),
     ("POST", f"{TABLET}/revoke", {}, COORDINATORS),
+    ("GET", "/console/review", None, COORDINATORS),
+    ("GET", f"/console/review/rounds/{NOBODY_ID}", None, COORDINATORS),
+    ("GET", f"/console/review/submissions/{NOBODY_ID}", None, COORDINATORS),
+    (
+        "POST",
+        f"/console/review/submissions/{NOBODY_ID}",
+        {"state": "approved", "version": "1", "note": ""},
+        COORDINATORS,
+    ),
+    (
+        "POST",
+        f"/console/review/rounds/{NOBODY_ID}/pieces",
+        {
+            "record_id": str(NOBODY_ID),
+            "piece": "inclusion:reason",
+            "content_hash": "0" * 64,
+            "decision": "pass",
+        },
+        COORDINATORS,
+    ),
+    (
+        "POST",
+        f"/console/review/rounds/{NOBODY_ID}/indicators/{NOBODY_ID}",
+        {"label_en": "Cold classrooms", "better": "lower"},
+        COORDINATORS,
+    ),
+    ("POST", f"/console/review/rounds/{NOBODY_ID}/publish", {}, COORDINATORS),
+    ("POST", f"/console/review/rounds/{NOBODY_ID}/withdraw", {"reason": "x"}, COORDINATORS),
+    ("GET", "/console/conflicts", None, RUNNERS),
+    ("POST", f"/console/conflicts/{NOBODY_ID}/settle", {"choice": "server"}, RUNNERS),
 ]
 
 
