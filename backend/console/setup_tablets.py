@@ -90,7 +90,7 @@ async def revoke_confirmation(
 
 @post(f"{TABLET}/revoke", opt=SETTERS, include_in_schema=False, status_code=303)
 async def revoke_tablet(
-    db: DbSession, principal: CurrentPrincipal, device_id: uuid.UUID
+    db: DbSession, principal: CurrentPrincipal, device_id: FromPath[uuid.UUID]
 ) -> Redirect:
     """At once: its access tokens are refused, its refresh tokens withdrawn, audited."""
     await devices.revoke(db, principal=principal, device_id=device_id)

@@ -14,6 +14,9 @@ NONCE = "csp_nonce"
 # inline script: its pages keep the frame and sniffing refusals without the script rule
 DOCS_PREFIX = "/schema"
 
+# an answer that is not a page (JSON, a download, a photo) runs and loads nothing
+NOTHING_TO_RUN = b"default-src 'none'; frame-ancestors 'none'"
+
 ALWAYS = (
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
@@ -55,10 +58,16 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.extend(ALWAYS)
-                if not documentation:
+                page = any(
+                    name.lower() == b"content-type" and value.startswith(b"text/html")
+                    for name, value in headers
+                )
+                if documentation:
+                    headers.append((b"content-security-policy", b"frame-ancestors 'none'"))
+                elif page:
                     headers.append((b"content-security-policy", policy(nonce)))
                 else:
-                    headers.append((b"content-security-policy", b"frame-ancestors 'none'"))
+                    headers.append((b"content-security-policy", NOTHING_TO_RUN))
                 message = {**message, "headers": headers}
             await send(message)
 
