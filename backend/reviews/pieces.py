@@ -64,6 +64,9 @@ def of_submission(row: Submission) -> list[Piece]:
         return []
     group = (row.group or {}).get("type")
     found: list[Piece] = []
+    # a photo is one piece of its record however many answers it backs (a typed paper sheet's
+    # photo backs them all): listed once, beside the first of them
+    photos: set[str] = set()
     for key, answer in sorted((row.answers or {}).items()):
         if not isinstance(answer, Mapping):
             continue
@@ -77,7 +80,8 @@ def of_submission(row: Submission) -> list[Piece]:
                 )
         evidence = answer.get("evidence")
         for sha in dict.fromkeys(evidence if isinstance(evidence, list) else []):
-            if isinstance(sha, str):
+            if isinstance(sha, str) and sha not in photos:
+                photos.add(sha)
                 found.append(
                     Piece(row.id, f"photo:{sha}", sha, row.cycle_id, "photo", key, group, sha)
                 )
