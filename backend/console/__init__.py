@@ -17,7 +17,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from backend.auth.keys import KeySet
-from backend.console import home, signin
+from backend.console import home, paper, signin
 from backend.console.errors import EXCEPTION_HANDLERS
 from backend.settings import Settings
 
@@ -53,7 +53,11 @@ def csrf_config(settings: Settings, keys: KeySet) -> CSRFConfig:
 def router(settings: Settings, keys: KeySet) -> Router:
     return Router(
         path="/",
-        route_handlers=[*signin.ROUTES, *home.ROUTES],
+        route_handlers=[
+            *signin.ROUTES,
+            *home.ROUTES,
+            *paper.ROUTES,
+        ],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings, keys))],
         request_class=HTMXRequest,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]  # narrower map type

@@ -28,6 +28,9 @@ CONSOLE_MATRIX: list[tuple[str, str, dict[str, str] | None, frozenset[Role]]] = 
     ("GET", "/console", None, ANYONE),
     ("POST", "/console/language", {"language": "mn"}, ANYONE),
     ("POST", "/console/sign-out", {}, ANYONE),
+    ("GET", "/console/paper", None, RUNNERS),
+    ("GET", f"/console/paper/{NOBODY_ID}", None, RUNNERS),
+    ("POST", f"/console/paper/{NOBODY_ID}", {"group_type": "parents"}, RUNNERS),
 ]
 
 
