@@ -31,6 +31,7 @@ CONSOLE_MATRIX: list[tuple[str, str, dict[str, str] | None, frozenset[Role]]] = 
     ("GET", "/console/paper", None, RUNNERS),
     ("GET", f"/console/paper/{NOBODY_ID}", None, RUNNERS),
     ("POST", f"/console/paper/{NOBODY_ID}", {"group_type": "parents"}, RUNNERS),
+    ("GET", "/console/results", None, ANYONE),
 ]
 
 
