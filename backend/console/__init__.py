@@ -17,7 +17,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from backend.auth.keys import KeySet
-from backend.console import home, paper, results, signin
+from backend.console import home, paper, plans, results, signin
 from backend.console.errors import EXCEPTION_HANDLERS
 from backend.settings import Settings
 
@@ -58,6 +58,7 @@ def router(settings: Settings, keys: KeySet) -> Router:
             *home.ROUTES,
             *paper.ROUTES,
             *results.ROUTES,
+            *plans.ROUTES,
         ],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings, keys))],
         request_class=HTMXRequest,
