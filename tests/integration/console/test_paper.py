@@ -106,7 +106,11 @@ async def test_a_typed_sheet_is_stored_once_as_paper_with_its_photo_and_reaches_
         rows = await stored(db, sheet_id)
         assert len(rows) == 1
         row = rows[0]
-        assert (row.source, row.created_by, row.respondent) == ("paper", facilitator.id, "community")
+        assert (row.source, row.created_by, row.respondent) == (
+            "paper",
+            facilitator.id,
+            "community",
+        )
         assert row.group == {
             "type": "parents",
             "participants": {"female": 6, "male": 3},
@@ -185,7 +189,9 @@ async def test_a_score_out_of_range_is_shown_beside_its_indicator_and_nothing_is
     assert await db.scalar(select(func.count()).where(Attachment.sha256 == sha(photo))) == 0
 
     # corrected, the same sheet goes in
-    fixed = await send(client, field.cycle_id, sheet_id, csrf_of(refused.text), sheet_fields(), photo)
+    fixed = await send(
+        client, field.cycle_id, sheet_id, csrf_of(refused.text), sheet_fields(), photo
+    )
     assert fixed.status_code == 303
     assert len(await stored(db, sheet_id)) == 1
 
@@ -230,11 +236,14 @@ async def test_the_sheet_shows_the_rounds_indicators_in_the_readers_language(
     await _sign_in_facilitator(client, field)
     page = await client.get(f"/console/paper/{field.cycle_id}", headers=HTML)
     # labels, not keys; a scale's points, yes and no, and a count as a number
-    assert "consulted_on_plan" not in re.sub(r'(name|id|for|aria-describedby)="[^"]*"', "", page.text)
+    assert "consulted_on_plan" not in re.sub(
+        r'(name|id|for|aria-describedby)="[^"]*"', "", page.text
+    )
     assert 'name="value_consulted_on_plan"' in page.text
     assert '<option value="yes"' in page.text
     assert 'name="value_council_meetings" type="number"' in page.text
-    assert 'type="file"' in page.text and 'enctype="multipart/form-data"' in page.text
+    assert 'type="file"' in page.text
+    assert 'enctype="multipart/form-data"' in page.text
 
 
 async def test_only_the_field_team_in_scope_types_sheets(
@@ -251,3 +260,22 @@ async def test_only_the_field_team_in_scope_types_sheets(
     listed = await client.get("/console/paper", headers=HTML)
     assert str(field.cycle_id) not in listed.text
     assert (await client.get(f"/console/paper/{field.cycle_id}", headers=HTML)).status_code == 404
+
+
+async def test_a_tablet_cannot_pass_its_submission_off_as_paper(
+    client: httpx.AsyncClient, db: AsyncSession, database: Database
+) -> None:
+    field = await programme(database)
+    tablet = await Tablet(client, await field.user(Role.FACILITATOR)).sign_in()
+    record_id = uuid.uuid4()
+    data = {
+        "cycle_id": str(field.cycle_id),
+        "respondent": "community",
+        "collected_at": "2026-10-01T10:00:00+08:00",
+        "group": {"type": "parents", "participants": {"female": 7}},
+        "answers": school_answers(),
+        "source": "paper",
+    }
+    pushed = await tablet.push(tablet.mutation("submission", "create", record_id, data))
+    assert pushed["results"][0]["status"] == "applied"
+    assert [row.source for row in await stored(db, str(record_id))] == ["tablet"]
