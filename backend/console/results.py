@@ -73,7 +73,10 @@ WORDS = {
         "Нутаг дэвсгэр болон загвар сонговол чиг хандлага, хариу үйлдлийн индекс энд харагдана.",
         "Choose an area and a template to see their trend and responsiveness index here.",
     ),
-    "trend": ("Чиг хандлага (иргэдийн оноо, 0–100)", "Trend (community score, 0–100)"),
+    "trend": (
+        "Чиг хандлага: иргэдийн оноо 0–100 хуваарьт (тоо, дүнг байгаагаар нь)",
+        "Trend: the community's score on 0–100 (counts and amounts as they are)",
+    ),
     "indicator": ("Үзүүлэлт", "Indicator"),
     "no_trend": ("Чиг хандлага гаргах оноо алга.", "No scores to draw a trend from."),
     "index": ("Хариу үйлдлийн индекс", "Responsiveness index"),

@@ -30,7 +30,7 @@ from backend.cycles import service as cycles
 from backend.cycles import sync as raised
 from backend.cycles.models import Cycle, CycleIndicator
 from backend.cycles.phases import SCORING_PHASES
-from backend.errors import FieldError, InvalidInput
+from backend.errors import DomainError, FieldError, InvalidInput
 from backend.facilities.models import Facility
 from backend.scorecards import service as templates
 from backend.scorecards.document import Indicator, LocalText, TemplateDocument
@@ -219,16 +219,20 @@ async def typed_sheets(
     ]
 
 
-def _refusal(error: ItemError) -> SheetRefused:
+def _refusal(error: ItemError | None, photo: DomainError | None) -> SheetRefused:
+    """The push's refusal (one problem per answer where it found several) and the photo's,
+    as one."""
+    listed = (error.errors or []) if error is not None else []
     found = [
         FieldError(field=e.get("field"), message=str(e.get("message", "")), code=e.get("code"))
-        for e in error.errors or []
+        for e in listed
     ]
-    return SheetRefused(
-        error.detail,
-        field=error.field,
-        errors=found or [FieldError(field=error.field, message=error.detail, code=error.code)],
-    )
+    if error is not None and not found:
+        found = [FieldError(field=error.field, message=error.detail, code=error.code)]
+    if photo is not None:
+        found.append(FieldError(field="photo", message=str(photo), code=photo.code))
+    first = found[0] if found else FieldError(field=None, message="refused")
+    return SheetRefused(first.message, field=first.field, errors=found)
 
 
 async def hand_in(
@@ -237,14 +241,21 @@ async def hand_in(
     """Store a typed sheet as a push stores a tablet's: `applied` the first time, `duplicate`
     when the same sheet (its id and content) arrives again; a refusal raises and stores
     nothing."""
-    if not sheet.photo:
-        raise InvalidInput("Attach a photo of the paper sheet.", field="photo")
+    # the photo is judged (and cleaned) before anything is written, and its problem told
+    # together with those of the answers
+    photo_problem: DomainError | None = None
+    cleaned: media.Cleaned | None = None
     limit = settings.limits.max_attachment_bytes
-    if len(sheet.photo) > limit:
-        raise uploads.TooLarge(f"{len(sheet.photo)} bytes; at most {limit}", field="photo")
-    # judged (and cleaned) before anything is written: a sheet is never stored without it
-    cleaned = await anyio.to_thread.run_sync(media.clean, sheet.photo)
-    sha256 = hashlib.sha256(sheet.photo).hexdigest()
+    if not sheet.photo:
+        photo_problem = InvalidInput("Attach a photo of the paper sheet.", field="photo")
+    elif len(sheet.photo) > limit:
+        photo_problem = uploads.TooLarge(f"{len(sheet.photo)} bytes; at most {limit}")
+    else:
+        try:
+            cleaned = await anyio.to_thread.run_sync(media.clean, sheet.photo)
+        except (media.UnsupportedType, media.Unreadable) as problem:
+            photo_problem = problem
+    sha256 = hashlib.sha256(sheet.photo or b"").hexdigest()
     collected_at = datetime.combine(sheet.held_on, SESSION_TIME, ZoneInfo(settings.timezone))
     mutation = MutationIn(
         mutation_id=1,  # no device counts these: the record's id makes them exactly once
@@ -266,17 +277,24 @@ async def hand_in(
         },
     )
     result = await push.enter(
-        db, principal=principal, settings=settings, mutation=mutation, source="paper"
+        db,
+        principal=principal,
+        settings=settings,
+        mutation=mutation,
+        source="paper",
+        write=cleaned is not None,
     )
     if result.status == "rejected":
         assert result.error is not None
-        raise _refusal(result.error)
+        raise _refusal(result.error, photo_problem)
+    if photo_problem is not None or cleaned is None:
+        raise _refusal(None, photo_problem)
     if result.status == "applied":
         await uploads.store_cleaned(
             db,
             store,
             sha256,
-            len(sheet.photo),
+            len(sheet.photo or b""),
             cleaned,
             uploaded_by=principal.user_id,
             device_id=None,

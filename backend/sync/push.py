@@ -241,6 +241,7 @@ async def enter(
     settings: Settings,
     mutation: MutationIn,
     source: Source,
+    write: bool = True,
 ) -> MutationResult:
     """One mutation a person enters at the console, without a device (a paper sheet typed in):
     decided and written as a push's are, with the record's history, the change feed, conflicts
@@ -250,7 +251,9 @@ async def enter(
     Exactly once by the record's id, since no device counts these mutations: the same create
     arriving again (a double click, a form sent twice) waits for the first to commit, then is
     answered `duplicate` by the record itself, and the id sent again with other content is
-    `sync.id_taken`. A rejected mutation writes nothing; its result says why."""
+    `sync.id_taken`. A rejected mutation writes nothing; its result says why. With `write`
+    false the mutation is only decided (a form checked whole while a file it needs is
+    missing), and nothing is written either."""
     record_id = uuid_or_none(mutation.id)
     if record_id is not None:
         # two arrivals of one record take turns: the second then finds the first stored
@@ -260,7 +263,7 @@ async def enter(
     batch = Batch(db, principal, None, timezone=settings.timezone, source=source)
     await batch.prefetch([mutation])
     result = await batch.apply(mutation)
-    if result.status == "rejected":
+    if result.status == "rejected" or not write:
         return result
     await batch.flush()
     await _attachments(db, batch, None, [result], {})

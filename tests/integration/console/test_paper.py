@@ -279,3 +279,25 @@ async def test_a_tablet_cannot_pass_its_submission_off_as_paper(
     pushed = await tablet.push(tablet.mutation("submission", "create", record_id, data))
     assert pushed["results"][0]["status"] == "applied"
     assert [row.source for row in await stored(db, str(record_id))] == ["tablet"]
+
+
+async def test_every_problem_of_a_sheet_is_told_at_once(
+    client: httpx.AsyncClient, db: AsyncSession, database: Database
+) -> None:
+    field = await programme(database)
+    _, sheet_id, token = await _sign_in_facilitator(client, field)
+    fields = sheet_fields(value_council_meetings="500", value_teacher_attendance="")
+    refused = await send(client, field.cycle_id, sheet_id, token, fields, None)
+    assert refused.status_code == 422
+    assert "Attach a photo of the sheet." in refused.text
+    box = refused.text.split('id="problem-council_meetings"', 1)[1].split("</p>", 1)[0]
+    assert "Outside the allowed range." in box
+    box = refused.text.split('id="problem-teacher_attendance"', 1)[1].split("</p>", 1)[0]
+    assert "An answer is required." in box
+    # a group's count that is no count is told on its own, as the push's decoding finds it
+    people = await send(
+        client, field.cycle_id, sheet_id, token, sheet_fields(people_male="-2"), camera_photo()
+    )
+    assert people.status_code == 422
+    assert "The number of people is a whole number from 0." in people.text
+    assert await stored(db, sheet_id) == []
