@@ -52,6 +52,9 @@ class Piece:
     group: str | None
     # the words, or the photo's sha256
     text: str
+    # how the submission holding it arrived: "tablet", or "paper" (typed in at the console);
+    # None for a raised issue's words
+    source: str | None = None
 
     @property
     def key(self) -> PieceKey:
@@ -75,7 +78,15 @@ def of_submission(row: Submission) -> list[Piece]:
             if isinstance(text, str) and text.strip():
                 found.append(
                     Piece(
-                        row.id, f"{key}:{kind}", digest(text), row.cycle_id, kind, key, group, text
+                        row.id,
+                        f"{key}:{kind}",
+                        digest(text),
+                        row.cycle_id,
+                        kind,
+                        key,
+                        group,
+                        text,
+                        row.source,
                     )
                 )
         evidence = answer.get("evidence")
@@ -83,7 +94,17 @@ def of_submission(row: Submission) -> list[Piece]:
             if isinstance(sha, str) and sha not in photos:
                 photos.add(sha)
                 found.append(
-                    Piece(row.id, f"photo:{sha}", sha, row.cycle_id, "photo", key, group, sha)
+                    Piece(
+                        row.id,
+                        f"photo:{sha}",
+                        sha,
+                        row.cycle_id,
+                        "photo",
+                        key,
+                        group,
+                        sha,
+                        row.source,
+                    )
                 )
     return found
 

@@ -4,6 +4,7 @@ and the scorecard, marked as paper with who typed it, its photo (cleaned) as the
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from datetime import date
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.attachments.models import Attachment
 from backend.auth.models import Role, User
+from backend.cycles.models import CycleIndicator
 from backend.database.session import Database
 from backend.submissions.models import Submission
 from tests.support.console import console_sign_in, csrf_of, post_form
@@ -149,6 +151,15 @@ async def test_a_typed_sheet_is_stored_once_as_paper_with_its_photo_and_reaches_
     assert [(v["version"], v["user_id"], v["device_id"]) for v in history.json()] == [
         (1, str(facilitator.id), None)
     ]
+
+    # a coordinator reviewing its words and photo reads that they were typed from paper; the
+    # photo, backing every answer, is one piece
+    pieces = await committed_client.get(
+        f"/reviews/v1/cycles/{field.cycle_id}/pieces", headers=tablet.headers
+    )
+    ours = [p for p in pieces.json()["items"] if p["record_id"] == sheet_id]
+    assert sorted(p["kind"] for p in ours) == ["photo", "reason"]
+    assert {p["source"] for p in ours} == {"paper"}
 
     # and the round's scorecard counts it, its photo beside the indicator
     card = await committed_client.get(
@@ -301,3 +312,54 @@ async def test_every_problem_of_a_sheet_is_told_at_once(
     assert people.status_code == 422
     assert "The number of people is a whole number from 0." in people.text
     assert await stored(db, sheet_id) == []
+
+
+async def test_a_sheet_sent_twice_at_once_is_stored_once(
+    committed_client: httpx.AsyncClient, committed_database: Database
+) -> None:
+    field = await programme(committed_database)
+    await console_sign_in(committed_client, await field.user(Role.FACILITATOR))
+    sheet_id, token = await open_sheet(committed_client, field.cycle_id)
+    photo = camera_photo((90, 90, 200))
+    both = await asyncio.gather(
+        *(
+            send(committed_client, field.cycle_id, sheet_id, token, sheet_fields(), photo)
+            for _ in range(2)
+        )
+    )
+    assert [r.status_code for r in both] == [303, 303]
+    assert sorted(r.headers["location"].endswith("&again=1") for r in both) == [False, True]
+    async with committed_database.sessionmaker() as db:
+        assert len(await stored(db, sheet_id)) == 1
+
+
+async def test_the_rounds_raised_indicators_are_on_the_sheet(
+    client: httpx.AsyncClient, db: AsyncSession, database: Database
+) -> None:
+    field = await programme(database)
+    coordinator = await field.user(Role.COORDINATOR)
+    db.add(
+        CycleIndicator(
+            id=uuid.uuid4(),
+            cycle_id=field.cycle_id,
+            key="cold_classrooms",
+            label={"mn": "Өвөл анги хүйтэн байдаг", "en": "Classrooms are cold in winter"},
+            kind="scale",
+            raised_by=["parents"],
+            status="selected",
+            better="higher",
+            facility_id=field.facility_id,
+            created_by=coordinator.id,
+        )
+    )
+    await db.commit()
+    _, sheet_id, token = await _sign_in_facilitator(client, field)
+    page = await client.get(f"/console/paper/{field.cycle_id}", headers=HTML)
+    assert "Classrooms are cold in winter" in page.text
+    assert "Issues the groups raised" in page.text
+    fields = sheet_fields(value_cold_classrooms="2", reason_cold_classrooms="Пийшин муу")
+    sent = await send(client, field.cycle_id, sheet_id, token, fields, camera_photo())
+    assert sent.status_code == 303, sent.text
+    (row,) = await stored(db, sheet_id)
+    assert row.answers["cold_classrooms"]["value"] == 2
+    assert row.answers["cold_classrooms"]["reason"] == "Пийшин муу"
