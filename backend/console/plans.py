@@ -31,6 +31,7 @@ from backend.console.render import language_of, screen
 from backend.database.session import DbSession
 from backend.errors import DomainError, split_msgspec_error
 from backend.reports import listing, wording
+from backend.reports import service as reports
 from backend.reports.listing import ResultRound
 from backend.reports.tables import named
 from backend.web.pagination import Offset, PageRequest
@@ -159,8 +160,26 @@ async def _item_page(
         db, principal=principal, item_id=item_id, today=state.settings.today()
     )
     rounds = await listing.named_rounds(db, principal=principal, cycle_ids={item.cycle_id})
+    # the indicators an item answers, by the names the scorecard gives the reader (one the
+    # reader cannot read there is not named here either)
+    card = await reports.scorecard(
+        db, principal=principal, cycle_id=item.cycle_id, timezone=state.settings.timezone
+    )
+    labels = {i.key: i.label_mn if language == "mn" else i.label_en for i in card.indicators}
+    names = _names(language)
     revisions = [
-        revision
+        {
+            "at": revision.revised_at,
+            "reason": revision.reason,
+            "changes": [
+                (
+                    name,
+                    _readable(name, revision.before.get(name), names, labels),
+                    _readable(name, value, names, labels),
+                )
+                for name, value in revision.after.items()
+            ],
+        }
         for revision in await approval.revisions(db, principal=principal, cycle_id=item.cycle_id)
         if revision.action_item_id == item.id
     ]
@@ -171,18 +190,36 @@ async def _item_page(
         WORDS,
         status=status,
         item=item,
+        indicators=[labels[key] for key in item.indicator_keys if key in labels],
         where=_where(rounds.get(item.cycle_id), language),
         revisions=revisions,
         may_revise=principal.role in approval.REVISERS and item.agreed,
         values={**current, **(typed or {})},
         problem=problem,
         notice=notice,
-        names=_names(language),
+        names=names,
     )
 
 
 def _shown(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _readable(
+    name: str, value: Any, names: dict[str, dict[str, str]], labels: dict[str, str]
+) -> str:
+    """A field's value in a revision as the reader reads it: names, not keys."""
+    if value is None:
+        return ""
+    if name == "funding_source":
+        return names["funding"].get(value, "")
+    if name == "level":
+        return names["level"].get(value, "")
+    if name == "cost_mnt" and isinstance(value, int):
+        return f"{value:,}"
+    if name == "indicator_keys" and isinstance(value, list):
+        return "; ".join(labels[key] for key in value if key in labels)
+    return str(value)
 
 
 @get("/console/plans/items/{item_id:uuid}", opt=SIGNED_IN, include_in_schema=False)

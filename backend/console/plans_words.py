@@ -24,6 +24,7 @@ WORDS = {
     "cost_mnt": ("Төсөв (₮)", "Cost (MNT)"),
     "spent_mnt": ("Зарцуулсан (₮)", "Spent (MNT)"),
     "level": ("Түвшин", "Level"),
+    "indicator_keys": ("Холбогдох үзүүлэлт", "Indicators it answers"),
     "overdue": ("Хугацаа хэтэрсэн", "Overdue"),
     "due_for_review": ("Хянах хугацаа болсон", "Due for review"),
     "over_cost": ("Төсвөөс хэтэрсэн", "Over its cost"),

@@ -253,6 +253,13 @@ async def test_revising_an_approved_item_at_the_console_is_what_the_api_shows(
     after = await client.get(revised.headers["location"], headers=HTML)
     assert "The revision is stored." in after.text
     assert "Prices rose" in after.text
+    # before and after in words, and the indicator the item answers by its label
+    revisions = after.text.split("<h2>Revisions</h2>", 1)[1].split("</table>", 1)[0]
+    assert "Local Development Fund" in revisions
+    assert "Aimag budget" in revisions
+    assert "450,000" in revisions
+    assert "soum_ldf" not in revisions
+    assert "Are parents consulted on the school plan and budget?" in after.text
 
 
 async def test_a_viewer_reads_published_plans_and_decides_nothing(
