@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from backend.action_plans import approval
 from backend.action_plans import service as plans
+from backend.action_plans.models import ActionStatus, Approval, FundingSource
 from backend.action_plans.schemas import (
     ActionItemPage,
     DecisionIn,
@@ -34,13 +35,17 @@ async def list_action_items(
     overdue: FromQuery[bool] = False,
     awaiting_approval: FromQuery[bool] = False,
     due_for_review: FromQuery[bool] = False,
+    funding_source: FromQuery[FundingSource | None] = None,
+    status: FromQuery[ActionStatus | None] = None,
+    approval: FromQuery[Approval | None] = None,
     limit: Annotated[int | None, Parameter(ge=1)] = None,
     offset: Offset = 0,
 ) -> ActionItemPage:
     """Action items in the caller's scope with their updates and money spent.
     `overdue=true`: the late ones (past their due date, neither done nor dropped);
     `awaiting_approval=true`: those not approved yet (pending or returned);
-    `due_for_review=true`: review date reached, neither done nor dropped.
+    `due_for_review=true`: review date reached, neither done nor dropped;
+    `funding_source`, `status`, `approval`: those with exactly this value.
     Dates are the programme's local dates."""
     return await plans.list_items(
         db,
@@ -52,6 +57,9 @@ async def list_action_items(
         today=state.settings.today(),
         awaiting_approval=awaiting_approval,
         due_for_review=due_for_review,
+        funding_source=funding_source,
+        status=status,
+        approval=approval,
     )
 
 

@@ -17,6 +17,7 @@ from backend.auth import access
 from backend.auth.policy import Principal
 from backend.cycles import phases
 from backend.cycles.models import Cycle
+from backend.errors import NotFound
 from backend.facilities.models import Facility
 from backend.web.pagination import PageRequest
 
@@ -56,7 +57,13 @@ async def list_items(
     today: date,
     awaiting_approval: bool = False,
     due_for_review: bool = False,
+    funding_source: str | None = None,
+    status: str | None = None,
+    approval: str | None = None,
 ) -> ActionItemPage:
+    """Action items in the caller's scope, each filter narrowing them: `awaiting_approval`
+    (not approved yet: pending or returned), `approval` (exactly this decision), `status`,
+    `funding_source`, overdue and due for review as of `today`."""
     query = select(ActionItem).where(
         ActionItem.deleted_at.is_(None), access.action_item_visible(principal)
     )
@@ -73,6 +80,12 @@ async def list_items(
         query = query.where(ActionItem.approval != "approved")
     if due_for_review:
         query = query.where(review_clause(today))
+    if funding_source:
+        query = query.where(ActionItem.funding_source == funding_source)
+    if status:
+        query = query.where(ActionItem.status == status)
+    if approval:
+        query = query.where(ActionItem.approval == approval)
     total = await db.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = (
         await db.scalars(
@@ -81,6 +94,32 @@ async def list_items(
             .offset(page.offset)
         )
     ).all()
+    return ActionItemPage(
+        items=await _items_out(db, list(items), today),
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+async def get_item(
+    db: AsyncSession, *, principal: Principal, item_id: uuid.UUID, today: date
+) -> ActionItemOut:
+    """One action item in the caller's scope, with its updates; 404 as for one that does
+    not exist otherwise."""
+    item = await db.scalar(
+        select(ActionItem).where(
+            ActionItem.id == item_id,
+            ActionItem.deleted_at.is_(None),
+            access.action_item_visible(principal),
+        )
+    )
+    if item is None:
+        raise NotFound("No such action item.")
+    return (await _items_out(db, [item], today))[0]
+
+
+async def _items_out(db: AsyncSession, items: list[ActionItem], today: date) -> list[ActionItemOut]:
     updates: dict[uuid.UUID, list[ActionUpdateOut]] = defaultdict(list)
     round_phases: dict[uuid.UUID, str] = {}
     if items:
@@ -102,38 +141,33 @@ async def list_items(
                     spent_mnt=update.spent_mnt,
                 )
             )
-    return ActionItemPage(
-        items=[
-            ActionItemOut(
-                id=item.id,
-                cycle_id=item.cycle_id,
-                facility_id=item.facility_id,
-                meeting_id=item.meeting_id,
-                indicator_keys=list(item.indicator_keys),
-                issue=item.issue,
-                action=item.action,
-                responsible=item.responsible,
-                resources=item.resources,
-                due_on=item.due_on,
-                status=item.status,
-                version=item.version,
-                overdue=is_overdue(item, today),
-                updates=updates[item.id],
-                cost_mnt=item.cost_mnt,
-                funding_source=item.funding_source,
-                level=item.level,
-                review_on=item.review_on,
-                approval=item.approval,
-                spent_mnt=sum(update.spent_mnt for update in updates[item.id]),
-                due_for_review=is_due_for_review(item, today),
-                agreed=item.approval == "approved"
-                or phases.position(round_phases[item.cycle_id]) > MEETING_PHASE,
-                over_cost=item.cost_mnt is not None
-                and sum(update.spent_mnt for update in updates[item.id]) > item.cost_mnt,
-            )
-            for item in items
-        ],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return [
+        ActionItemOut(
+            id=item.id,
+            cycle_id=item.cycle_id,
+            facility_id=item.facility_id,
+            meeting_id=item.meeting_id,
+            indicator_keys=list(item.indicator_keys),
+            issue=item.issue,
+            action=item.action,
+            responsible=item.responsible,
+            resources=item.resources,
+            due_on=item.due_on,
+            status=item.status,
+            version=item.version,
+            overdue=is_overdue(item, today),
+            updates=updates[item.id],
+            cost_mnt=item.cost_mnt,
+            funding_source=item.funding_source,
+            level=item.level,
+            review_on=item.review_on,
+            approval=item.approval,
+            spent_mnt=sum(update.spent_mnt for update in updates[item.id]),
+            due_for_review=is_due_for_review(item, today),
+            agreed=item.approval == "approved"
+            or phases.position(round_phases[item.cycle_id]) > MEETING_PHASE,
+            over_cost=item.cost_mnt is not None
+            and sum(update.spent_mnt for update in updates[item.id]) > item.cost_mnt,
+        )
+        for item in items
+    ]

@@ -172,6 +172,24 @@ async def keep(
     before is cleaned and written again all the same (the same bytes clean to the same copy),
     and its first record stands."""
     cleaned = await anyio.to_thread.run_sync(media.clean, raw)
+    await store_cleaned(
+        db, store, sha256, len(raw), cleaned, uploaded_by=uploaded_by, device_id=device_id
+    )
+    return cleaned
+
+
+async def store_cleaned(
+    db: AsyncSession,
+    store: Store,
+    sha256: str,
+    size: int,
+    cleaned: media.Cleaned,
+    *,
+    uploaded_by: uuid.UUID,
+    device_id: uuid.UUID | None,
+) -> None:
+    """Store a file already cleaned (`media.clean`) from `size` bytes hashing to `sha256`,
+    and record it as `keep` does."""
     await store.put(sha256, cleaned.data, cleaned.media_type)
     if cleaned.thumbnail is not None:
         await store.put(thumbnail_key(sha256), cleaned.thumbnail, "image/jpeg")
@@ -180,7 +198,7 @@ async def keep(
         .values(
             sha256=sha256,
             media_type=cleaned.media_type,
-            size=len(raw),
+            size=size,
             stored_size=len(cleaned.data),
             width=cleaned.width,
             height=cleaned.height,
@@ -191,7 +209,6 @@ async def keep(
         .on_conflict_do_nothing()  # two tablets finished the same file at once
     )
     await hold(db, sha256, user_id=uploaded_by, device_id=device_id)
-    return cleaned
 
 
 async def hold(

@@ -17,7 +17,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from backend.auth.keys import KeySet
-from backend.console import conflicts, home, review, setup, signin
+from backend.console import conflicts, home, paper, plans, results, review, setup, signin
 from backend.console.errors import EXCEPTION_HANDLERS
 from backend.settings import Settings
 
@@ -59,6 +59,9 @@ def router(settings: Settings, keys: KeySet) -> Router:
             *setup.ROUTES,
             *review.ROUTES,
             *conflicts.ROUTES,
+            *paper.ROUTES,
+            *results.ROUTES,
+            *plans.ROUTES,
         ],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings, keys))],
         request_class=HTMXRequest,

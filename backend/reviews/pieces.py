@@ -52,6 +52,9 @@ class Piece:
     group: str | None
     # the words, or the photo's sha256
     text: str
+    # how the submission holding it arrived: "tablet", or "paper" (typed in at the console);
+    # None for a raised issue's words
+    source: str | None = None
 
     @property
     def key(self) -> PieceKey:
@@ -64,6 +67,9 @@ def of_submission(row: Submission) -> list[Piece]:
         return []
     group = (row.group or {}).get("type")
     found: list[Piece] = []
+    # a photo is one piece of its record however many answers it backs (a typed paper sheet's
+    # photo backs them all): listed once, beside the first of them
+    photos: set[str] = set()
     for key, answer in sorted((row.answers or {}).items()):
         if not isinstance(answer, Mapping):
             continue
@@ -72,14 +78,33 @@ def of_submission(row: Submission) -> list[Piece]:
             if isinstance(text, str) and text.strip():
                 found.append(
                     Piece(
-                        row.id, f"{key}:{kind}", digest(text), row.cycle_id, kind, key, group, text
+                        row.id,
+                        f"{key}:{kind}",
+                        digest(text),
+                        row.cycle_id,
+                        kind,
+                        key,
+                        group,
+                        text,
+                        row.source,
                     )
                 )
         evidence = answer.get("evidence")
         for sha in dict.fromkeys(evidence if isinstance(evidence, list) else []):
-            if isinstance(sha, str):
+            if isinstance(sha, str) and sha not in photos:
+                photos.add(sha)
                 found.append(
-                    Piece(row.id, f"photo:{sha}", sha, row.cycle_id, "photo", key, group, sha)
+                    Piece(
+                        row.id,
+                        f"photo:{sha}",
+                        sha,
+                        row.cycle_id,
+                        "photo",
+                        key,
+                        group,
+                        sha,
+                        row.source,
+                    )
                 )
     return found
 

@@ -30,6 +30,9 @@ class PieceOut(Wire):
     state: State
     note: str = ""
     decided_at: datetime | None = None
+    # how the submission holding it arrived: "tablet", or "paper" (a sheet typed in at the
+    # console by the submission's author); null for a raised issue's words
+    source: str | None = None
 
 
 class PiecePage(Wire):

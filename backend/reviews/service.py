@@ -55,6 +55,7 @@ def _out(piece: pieces.Piece, review: PieceReview | None) -> PieceOut:
         group=piece.group,
         text=piece.text,
         content_hash=piece.content_hash,
+        source=piece.source,
         state="awaiting" if review is None else review.state,  # type: ignore[arg-type]
         note=review.note if review is not None else "",
         decided_at=review.decided_at if review is not None else None,

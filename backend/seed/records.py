@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.models import Role
 from backend.auth.policy import Principal
 from backend.settings import DEFAULT_TIMEZONE
-from backend.sync.entity import CycleInfo, SyncedEntity, Working
+from backend.sync.entity import CycleInfo, Source, SyncedEntity, Working
 from backend.sync.models import RecordVersion
 from backend.sync.records import typed_values
 from backend.sync.rules import UnknownReference, creation
@@ -42,6 +42,8 @@ class Desk:
     followed: list[tuple[Working, dict[str, Any]]] = field(default_factory=list)
     # the programme's date the records are made on
     today: date = field(default_factory=lambda: datetime.now(UTC).astimezone(PROGRAMME).date())
+    # the demo's records stand for a tablet's
+    source: Source = "tablet"
 
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(PROGRAMME).date()

@@ -18,6 +18,7 @@ class Submission(SyncedColumns, Base):
     __tablename__ = "submission"
     __table_args__ = (
         CheckConstraint("respondent IN ('community', 'provider', 'monitor')", name="respondent"),
+        CheckConstraint("source IN ('tablet', 'paper')", name="source"),
         Index("ix_submission_cycle_id", "cycle_id"),
     )
 
@@ -34,3 +35,6 @@ class Submission(SyncedColumns, Base):
     collected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # SHA-256 of the submission as first sent: a reinstalled tablet's resend is recognised
     content_hash: Mapped[str] = mapped_column(Text)
+    # how it arrived: pushed from a tablet, or typed from a paper sheet at the console by its
+    # `created_by` (the sheet's photo is the evidence of its answers)
+    source: Mapped[str] = mapped_column(Text, server_default="tablet")

@@ -100,8 +100,11 @@ class SelfAssessmentFinal(Rejected):
 
 
 def content_hash(values: dict[str, Any]) -> str:
-    """SHA-256 of a submission as first sent: a reinstalled tablet's resend is recognised."""
-    return hashlib.sha256(msgspec.json.encode(values, order="sorted")).hexdigest()
+    """SHA-256 of a submission as first sent: a reinstalled tablet's resend is recognised.
+    How it arrived (`source`) is not what it says: a resend of a submission stored before
+    sources were kept is still recognised."""
+    said = {name: value for name, value in values.items() if name != "source"}
+    return hashlib.sha256(msgspec.json.encode(said, order="sorted")).hexdigest()
 
 
 def check_answers(
@@ -143,7 +146,8 @@ def _place(ctx: Context, data: SubmissionCreate) -> Placement:
     return Placement(
         facility_id=cycle.facility_id,
         cycle_id=data.cycle_id,
-        values={"template_version_id": str(cycle.template_version_id)},
+        # the server says how it arrived, whatever the data sent says
+        values={"template_version_id": str(cycle.template_version_id), "source": ctx.source},
     )
 
 
@@ -178,6 +182,8 @@ SUBMISSION = SyncedEntity(
         "group",
         "answers",
         "collected_at",
+        # "tablet", or "paper": typed at the console from a paper sheet by `created_by`
+        "source",
     ),
     writers=SHARED_WRITERS,
     policies={"answers": Policy.PER_KEY},

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 from sqlalchemy import ColumnElement
 
@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 
     from backend.auth.policy import Principal
     from backend.scorecards.models import TemplateVersion
+
+
+# how a write arrives: a device's push, or a paper sheet typed by a person at the console (a
+# push without a device)
+Source = Literal["tablet", "paper"]
 
 
 class Rejected(Exception):
@@ -102,6 +107,11 @@ class Context(Protocol):
 
     @property
     def cycles(self) -> Mapping[uuid.UUID, CycleInfo]: ...
+
+    @property
+    def source(self) -> Source:
+        """How the records arrive (a record that keeps its source stores it)."""
+        ...
 
     @property
     def today(self) -> date:

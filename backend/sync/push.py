@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +27,7 @@ from backend.attachments.refs import MENTIONING, evidence_of
 from backend.auth.policy import Principal
 from backend.settings import Settings
 from backend.sync.apply import Batch
-from backend.sync.entity import Rejected
+from backend.sync.entity import Rejected, Source
 from backend.sync.errors import (
     BatchTooLarge,
     DeviceMismatch,
@@ -116,11 +116,12 @@ async def _lock_device(db: AsyncSession, device_id: uuid.UUID) -> SyncDevice:
 async def _attachments(
     db: AsyncSession,
     batch: Batch,
-    device_id: uuid.UUID,
+    device_id: uuid.UUID | None,
     results: list[MutationResult],
     logs: dict[int, dict[str, Any]],
 ) -> None:
-    """Note which records mention which attachments; tell the device which are missing."""
+    """Note which records mention which attachments; tell the device which are missing (a
+    person at the console, without a device, hands in the files with the mutation)."""
     written = [
         (w.kind.name, w.id, w.facility_id, evidence_of(w.kind.name, w.values), w.deleted, w.new)
         for w in batch.records.values()
@@ -129,6 +130,8 @@ async def _attachments(
     if not written:
         return
     await refs.record(db, written, device_id)
+    if device_id is None:
+        return
     missing = await refs.unheld(db, written, device_id)
     for result in results:
         record_id = uuid_or_none(result.id)
@@ -332,3 +335,40 @@ class _Deciding:
             await self.db.execute(insert(SyncMutation), list(entries.values()))
             await self.db.flush()
             self.stored_any = True
+
+
+async def enter(
+    db: AsyncSession,
+    *,
+    principal: Principal,
+    settings: Settings,
+    mutation: MutationIn,
+    source: Source,
+    write: bool = True,
+) -> MutationResult:
+    """One mutation a person enters at the console, without a device (a paper sheet typed in):
+    decided and written as a push's are, with the record's history, the change feed, conflicts
+    and the attachments it mentions (those mentions belong to no device: the person hands in
+    the files with it, `backend/attachments/uploads.keep`).
+
+    Exactly once by the record's id, since no device counts these mutations: the same create
+    arriving again (a double click, a form sent twice) waits for the first to commit, then is
+    answered `duplicate` by the record itself, and the id sent again with other content is
+    `sync.id_taken`. A rejected mutation writes nothing; its result says why. With `write`
+    false the mutation is only decided (a form checked whole while a file it needs is
+    missing), and nothing is written either."""
+    record_id = uuid_or_none(mutation.id)
+    if record_id is not None:
+        # two arrivals of one record take turns: the second then finds the first stored
+        await db.execute(
+            select(func.pg_advisory_xact_lock(func.hashtextextended(str(record_id), 0)))
+        )
+    batch = Batch(db, principal, None, timezone=settings.timezone, source=source)
+    await batch.prefetch([mutation])
+    result = await batch.apply(mutation)
+    if result.status == "rejected" or not write:
+        return result
+    await batch.flush()
+    await _attachments(db, batch, None, [result], {})
+    await db.flush()
+    return result

@@ -29,7 +29,7 @@ from backend.facilities.models import Facility
 from backend.scorecards.models import TemplateVersion
 from backend.settings import DEFAULT_TIMEZONE
 from backend.sync import entity as entities
-from backend.sync.entity import CycleInfo, SyncedEntity, Working
+from backend.sync.entity import CycleInfo, Source, SyncedEntity, Working
 from backend.sync.models import Conflict, RecordVersion
 from backend.sync.records import record_data, typed_values
 from backend.sync.schemas import MutationIn
@@ -54,6 +54,8 @@ class Workset:
     timezone: str = DEFAULT_TIMEZONE
     # the lists some fields' values come from, by (entity, field), loaded when first needed
     lists: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    # how the mutations arrive: a device's push, or a paper sheet typed at the console
+    source: Source = "tablet"
 
     @property
     def today(self) -> date:

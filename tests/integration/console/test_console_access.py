@@ -20,6 +20,9 @@ ANYONE = frozenset(Role)
 INSIDE = frozenset({Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR, Role.MONITOR})
 COORDINATORS = frozenset({Role.ADMIN, Role.COORDINATOR})
 RUNNERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR})
+# who decides on a round's plan, and who revises an agreed item (backend/auth/writers.py)
+DECIDERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.PROVIDER})
+REVISERS = DECIDERS | {Role.FACILITATOR}
 NOBODY_ID = uuid.UUID("00000000-0000-4000-8000-0000000000ff")
 HTML = {"Accept": "text/html"}
 ADMINS = frozenset({Role.ADMIN})
@@ -104,6 +107,15 @@ CONSOLE_MATRIX: list[tuple[str, str, dict[str, str] | None, frozenset[Role]]] = 
     ("POST", f"/console/review/rounds/{NOBODY_ID}/withdraw", {"reason": "x"}, COORDINATORS),
     ("GET", "/console/conflicts", None, RUNNERS),
     ("POST", f"/console/conflicts/{NOBODY_ID}/settle", {"choice": "server"}, RUNNERS),
+    ("GET", "/console/paper", None, RUNNERS),
+    ("GET", f"/console/paper/{NOBODY_ID}", None, RUNNERS),
+    ("POST", f"/console/paper/{NOBODY_ID}", {"group_type": "parents"}, RUNNERS),
+    ("GET", "/console/results", None, ANYONE),
+    ("GET", "/console/plans", None, ANYONE),
+    ("GET", f"/console/plans/items/{NOBODY_ID}", None, ANYONE),
+    ("POST", f"/console/plans/items/{NOBODY_ID}/revision", {"reason": "x"}, REVISERS),
+    ("GET", f"/console/plans/rounds/{NOBODY_ID}", None, ANYONE),
+    ("POST", f"/console/plans/rounds/{NOBODY_ID}/decision", {"decision": "approved"}, DECIDERS),
 ]
 
 
