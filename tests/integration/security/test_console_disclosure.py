@@ -119,9 +119,9 @@ def _console_screens_with_ids(app: Litestar) -> list[str]:
     paths = []
     for route in app.routes:
         for handler in getattr(route, "route_handlers", []):
-            if "GET" in handler.http_methods and route.path.startswith("/console"):
-                if "{" in route.path and isinstance(handler.opt.get(ACCESS), frozenset):
-                    paths.append(route.path)
+            console = "GET" in handler.http_methods and route.path.startswith("/console")
+            if console and "{" in route.path and isinstance(handler.opt.get(ACCESS), frozenset):
+                paths.append(route.path)
     return sorted(set(paths))
 
 
