@@ -30,6 +30,8 @@ def report(summary: Summary) -> str:
         "statuses moved forward)",
         f"  clocks flagged {summary.clock_flagged}, resets {summary.resets}",
     ]
+    if summary.moved:
+        lines.append(f"  {summary.moved}, with its facilitators")
     if summary.lost_tablet:
         lines.append(
             f"  lost and revoked: {summary.lost_tablet} with {summary.lost_unsent} unsent "

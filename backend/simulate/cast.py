@@ -29,6 +29,8 @@ AREA_OF = {
     PHARMACY_SK: "MN-1-SK",
 }
 FACILITATED = (SCHOOL_TES, SCHOOL_SK, HEALTH_CENTRE_SK)
+# where the Tes school is moved half-way through the season (Zavkhan aimag)
+MOVED_TO = "MN-057"
 # one in five tablets: facilitator, facilitator, facilitator, monitor, provider
 ROLES = ("facilitator", "facilitator", "facilitator", "monitor", "provider")
 # how far off a tablet's clock may be: most are right, some by days, one by a year
@@ -63,6 +65,7 @@ class Person:
     password: str
     role: str
     facility_id: str
+    user_id: str = ""
 
 
 @dataclass
@@ -113,6 +116,7 @@ async def make_people(
             headers=headers,
         )
         response.raise_for_status()
+        person.user_id = response.json()["id"]
         people.append(person)
     return people
 

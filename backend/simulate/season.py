@@ -1,5 +1,6 @@
 """A field season, day by day: tablets work offline, sync when they find a connection, one is
-lost and revoked half-way and replaced; at the end everything is checked (checks.py)."""
+lost and revoked half-way and replaced, a school is moved to another aimag with its
+facilitators; at the end everything is checked (checks.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ import httpx
 
 from backend.seed import DEMO_PASSWORD
 from backend.simulate import checks
-from backend.simulate.cast import Device, Person, make_people, new_device
+from backend.simulate.cast import (
+    AREA_OF,
+    MOVED_TO,
+    SCHOOL_TES,
+    Device,
+    Person,
+    make_people,
+    new_device,
+)
 from backend.simulate.fieldwork import Ledger, day_of_work
 from backend.tablet.client import (
     DeviceRevoked,
@@ -50,6 +59,7 @@ class Summary:
     issues_raised: int = 0
     refused_after_freeze: int = 0
     progress_reports: int = 0
+    moved: str = ""
     actions: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -115,6 +125,8 @@ class Season:
                 await self._lose_a_tablet(office)
             if number == 2 * self.days // 3:
                 await self._end_community_scoring(office)
+            if number == 3 * self.days // 4:
+                await self._move_a_school(office)
 
         for _ in range(2):  # the season ends: every tablet comes online, in turn, twice
             for device in self.fleet:
@@ -158,6 +170,28 @@ class Season:
             if answer.status_code != 200:
                 self.summary.problems.append(f"round {cycle_id} did not advance: {answer.text}")
             self.summary.rounds_frozen += 1
+
+    async def _move_a_school(self, office: TabletClient) -> None:
+        """A school entered under the wrong aimag moves, its facilitators' area with it: its
+        records leave the old aimag's tablets and reach the new one's."""
+        headers = {"Authorization": f"Bearer {office.access_token}"}
+        moved = await office.http.patch(
+            f"/facilities/v1/{SCHOOL_TES}", json={"area_code": MOVED_TO}, headers=headers
+        )
+        if moved.status_code != 200:
+            self.summary.problems.append(f"the school did not move: {moved.text}")
+            return
+        for device in self.fleet:
+            person = device.person
+            if person.facility_id == SCHOOL_TES and person.role != "provider":
+                answer = await office.http.patch(
+                    f"/admin/v1/users/{person.user_id}",
+                    json={"area_codes": [MOVED_TO]},
+                    headers=headers,
+                )
+                if answer.status_code != 200:
+                    self.summary.problems.append(f"{person.username} kept the old area")
+        self.summary.moved = f"school moved from {AREA_OF[SCHOOL_TES]} to {MOVED_TO}"
 
     async def _lose_a_tablet(self, office: TabletClient) -> None:
         """A facilitator's tablet goes missing with unsent work; the coordinator revokes it."""

@@ -265,6 +265,10 @@ class TabletClient:
                         now,
                     )
                 again.add((entity, record_id))
+            elif held is not None and ops[-1] == "delete":
+                # withdrawn here after the backup: withdrawn again
+                self.outbox.add(entity, "delete", record_id, {}, held.version, None, now)
+                again.add((entity, record_id))
             elif held is not None:
                 for mutation, version in entries:
                     if (

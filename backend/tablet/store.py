@@ -112,11 +112,13 @@ class Outbox:
     def acknowledged(self, sent: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
         """Keep the mutations the server wrote (a duplicate: if its first answer wrote it)."""
         by_id = {m["mutation_id"]: m for m in sent}
+        known = {m["mutation_id"] for m, _ in self.journal[-len(sent) * 2 :]}
         for result in results:
             status = result.get("original_status") or result["status"]
             mutation = by_id.get(result["mutation_id"])
-            if mutation is not None and status in WRITTEN:
+            if mutation is not None and status in WRITTEN and mutation["mutation_id"] not in known:
                 self.journal.append((mutation, result.get("version")))
+                known.add(mutation["mutation_id"])
         del self.journal[:-JOURNAL_SIZE]
 
     def settled(self, last_mutation_id: int) -> None:

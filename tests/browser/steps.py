@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from backend.seed import DEMO_PASSWORD
+from tests.browser.conftest import shoot
 
 
 def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
@@ -26,3 +27,55 @@ def watch_policy(page: Page) -> list[str]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: refused.append(str(error)))
     return refused
+
+
+# the language form at the top right of every console screen, in the language it is shown in
+_LANGUAGE = {"mn": ("Хэл", "Хэл солих"), "en": ("Language", "Change language")}
+OTHER = {"mn": "en", "en": "mn"}
+
+
+def language_of(page: Page) -> str:
+    """The language the screen is shown in (`<html lang>`)."""
+    return page.locator("html").get_attribute("lang") or ""
+
+
+def switch_language(page: Page, to: str) -> None:
+    """Choose the language with the form at the top right; the same screen comes back in it."""
+    label, button = _LANGUAGE[language_of(page)]
+    page.get_by_label(label, exact=True).select_option(to)
+    page.get_by_role("button", name=button, exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", to)
+
+
+def shoot_both(page: Page, name: str) -> None:
+    """A picture of the screen in its language, then in the other (switched with the language
+    form, which brings back the screen's path), and back to the first language."""
+    first = language_of(page)
+    shoot(page, f"{name}-{first}")
+    switch_language(page, OTHER[first])
+    shoot(page, f"{name}-{OTHER[first]}")
+    switch_language(page, first)
+
+
+def shoot_report_both(page: Page, name: str) -> None:
+    """A report page (the scorecard, the area page) has no language form: `?lang=` asks for
+    either language, as its own language links do."""
+    base = page.url
+    joiner = "&" if "?" in base else "?"
+    for language in ("mn", "en"):
+        page.goto(f"{base}{joiner}lang={language}")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        shoot(page, f"{name}-{language}")
+    page.goto(base)
+
+
+def overflow(page: Page) -> int:
+    """How far the page is wider than the window (0: nothing to scroll sideways)."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
+
+
+def csrf_token(page: Page) -> str:
+    """The token the screen's forms carry (Litestar's `_csrf_token` hidden field)."""
+    return page.locator("input[name=_csrf_token]").first.get_attribute("value") or ""
