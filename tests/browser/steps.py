@@ -7,6 +7,8 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 from backend.seed import DEMO_PASSWORD
 from tests.browser.conftest import shoot
 
+FAILED_LOAD = "Failed to load resource"
+
 
 def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     """Fill the sign-in form on the page the browser is on, whichever its language."""
@@ -17,12 +19,18 @@ def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
 
 
 def watch_policy(page: Page) -> list[str]:
-    """Messages of scripts or styles the Content-Security-Policy refused, or script errors."""
+    """Messages of scripts or styles the Content-Security-Policy refused, or script errors.
+
+    The browser also reports here an answer of 4xx that the walk asked for (a refused form, a
+    refused screen); those name their address, so `policy_errors` can tell them apart."""
     refused: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":
-            refused.append(message.text)
+            text = message.text
+            if text.startswith(FAILED_LOAD):
+                text = f"{text} <{message.location.get('url', '')}>"
+            refused.append(text)
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: refused.append(str(error)))
@@ -32,6 +40,7 @@ def watch_policy(page: Page) -> list[str]:
 # the language form at the top right of every console screen, in the language it is shown in
 _LANGUAGE = {"mn": ("Хэл", "Хэл солих"), "en": ("Language", "Change language")}
 OTHER = {"mn": "en", "en": "mn"}
+LANGUAGE_NAMES = {"mn": "Монгол", "en": "English"}
 
 
 def language_of(page: Page) -> str:
@@ -58,15 +67,14 @@ def shoot_both(page: Page, name: str) -> None:
 
 
 def shoot_report_both(page: Page, name: str) -> None:
-    """A report page (the scorecard, the area page) has no language form: `?lang=` asks for
-    either language, as its own language links do."""
-    base = page.url
-    joiner = "&" if "?" in base else "?"
-    for language in ("mn", "en"):
-        page.goto(f"{base}{joiner}lang={language}")
-        expect(page.locator("html")).to_have_attribute("lang", language)
-        shoot(page, f"{name}-{language}")
-    page.goto(base)
+    """A report page (the scorecard, the area page) in its language, then in the other through
+    its own language link at the top right (the page is left in the other language)."""
+    first = language_of(page)
+    shoot(page, f"{name}-{first}")
+    other = OTHER[first]
+    page.get_by_role("link", name=LANGUAGE_NAMES[other], exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", other)
+    shoot(page, f"{name}-{other}")
 
 
 def overflow(page: Page) -> int:
@@ -76,6 +84,16 @@ def overflow(page: Page) -> int:
     )
 
 
-def csrf_token(page: Page) -> str:
-    """The token the screen's forms carry (Litestar's `_csrf_token` hidden field)."""
-    return page.locator("input[name=_csrf_token]").first.get_attribute("value") or ""
+def policy_errors(refused: list[str]) -> list[str]:
+    """What `watch_policy` heard, less the answers of 4xx (a page, not a script or a style)."""
+    return [message for message in refused if not message.startswith(FAILED_LOAD)]
+
+
+def failed_loads(refused: list[str]) -> list[str]:
+    """The addresses (path and query) whose answer the browser reported as failed."""
+    found = []
+    for message in refused:
+        if message.startswith(FAILED_LOAD) and "<" in message:
+            url = message.rsplit("<", 1)[1].rstrip(">")
+            found.append("/" + url.split("/", 3)[3] if url.count("/") >= 3 else url)
+    return found
