@@ -145,9 +145,10 @@ async def enforce_access(connection: Connection, handler: BaseRouteHandler) -> N
     if not isinstance(access, frozenset):
         raise UndeclaredAccess("This route declares no access policy.")
     principal = await authenticate(connection)
+    # known before a refusal too: a refused console screen still shows who is signed in
+    connection.scope["state"]["principal"] = principal
     if principal.role not in access:
         raise Forbidden(f"The {principal.role} role may not do this.")
-    connection.scope["state"]["principal"] = principal
 
 
 def _always_public(connection: Connection) -> bool:

@@ -25,9 +25,8 @@ CSRF_REFUSED = declare("auth.csrf", 403)
 
 
 def _page(request: Request[Any, Any, Any], status: int, code: str | None) -> Response[Any]:
-    return screen(
-        request, "error.html", status=status, message=MESSAGES.get(status, "refused"), code=code
-    )
+    message = "form_expired" if code == CSRF_REFUSED else MESSAGES.get(status, "refused")
+    return screen(request, "error.html", status=status, message=message, code=code)
 
 
 def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:

@@ -80,6 +80,8 @@ def screen(
             "principal": principal,
             "menu": menu_for(principal),
             "here": request.url.path,
+            # where the language form returns to: this very screen, its filters included
+            "back": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             "nonce": request.scope["state"].get("csp_nonce", ""),
         },
     )

@@ -48,6 +48,10 @@ WORDS: Table = {
     "not_allowed": ("Таны эрх хүрэхгүй байна.", "Your account may not open this screen."),
     "not_found": ("Ийм зүйл олдсонгүй.", "There is no such thing here."),
     "refused": ("Хүсэлтийг хүлээж авсангүй.", "The request was refused."),
+    "form_expired": (
+        "Энэ маягтын хугацаа дууссан байна: хуудсыг дахин нээгээд дахин илгээнэ үү.",
+        "This form has expired: open the page again and send it once more.",
+    ),
     "error_code": ("Алдааны код", "Error code"),
     "to_home": ("Нүүр хуудас руу", "To the start page"),
 }

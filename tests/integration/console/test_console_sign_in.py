@@ -187,3 +187,24 @@ async def test_console_pages_refuse_framing_and_inline_script(
     assert '<script src="/console/static/htmx.min.js"' in page.text
     token = await form_token(client, "/console/sign-in")
     assert token
+
+
+async def test_a_refused_screen_keeps_the_session_and_a_stale_form_says_so(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    viewer = await make_user(db, Role.VIEWER, areas=["MN-046"])
+    await console_sign_in(client, viewer)
+    refused = await client.get("/console/setup", headers=HTML)
+    assert refused.status_code == 403
+    assert viewer.username in refused.text  # who is signed in, the menu and sign-out stay
+    assert 'action="/console/sign-out"' in refused.text
+    stale = await client.post("/console/language", data={"language": "en", "_csrf_token": "x"})
+    assert stale.status_code == 403
+    assert "хуудсыг дахин нээгээд" in stale.text
+    chosen = await post_form(
+        client,
+        "/console/results?area=MN-046",
+        "/console/language",
+        {"language": "en", "back": "/console/results?area=MN-046"},
+    )
+    assert chosen.headers["location"] == "/console/results?area=MN-046"
