@@ -62,6 +62,11 @@ WORDS: Table = {
     "to_setup": ("Тохиргоо руу буцах", "Back to set-up"),
     "search_name": ("Нэрээр хайх", "Search by name"),
     "area_hint": ("Код эсвэл нэр (Увс, MN-046)", "A code or a name (Uvs, MN-046)"),
+    "code:area.unknown": ("Ийм нутаг дэвсгэр олдсонгүй.", "No area has this name or code."),
+    "code:area.ambiguous": (
+        "Энэ нэртэй хэд хэдэн нутаг байна; кодыг нь бичнэ үү.",
+        "Several areas have this name; give the code.",
+    ),
     **{
         f"type_{kind}": pair
         for kind, pair in {
@@ -124,6 +129,14 @@ def wire(kind: type[W], values: dict[str, Any]) -> W:
         raise FormProblem(field, message) from None
 
 
+def _word(t: Words, key: str) -> str | None:
+    """The word, or None where no table has one (a refusal without words of its own)."""
+    try:
+        return t(key)
+    except KeyError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Shown:
     """A refusal as a form shows it: a sentence in the reader's words and the field at fault."""
@@ -145,9 +158,9 @@ def refusal(t: Words, error: DomainError | FormProblem, labels: dict[str, str]) 
         label = labels.get(error.field or "", "")
         return Shown(f"{t('check_field')} {label}".strip(), error.field)
     field = (error.field or "").split(".")[-1].split("[")[0] or None
-    words = labels.get(f"code:{error.code}")
-    if words:
-        return Shown(words, field, error.code)
+    said = labels.get(f"code:{error.code}") or _word(t, f"code:{error.code}")
+    if said:
+        return Shown(said, field, error.code)
     return Shown(f"{t('refused_because')} {error.detail or error.title}", field, error.code)
 
 

@@ -109,11 +109,6 @@ WORDS = {
         "Энэ нутаг дэвсгэр таны хариуцсан нутагт хамаарахгүй.",
         "This area is outside your areas.",
     ),
-    "code:area.unknown": ("Ийм нутаг дэвсгэр олдсонгүй.", "No area has this name or code."),
-    "code:area.ambiguous": (
-        "Энэ нэртэй хэд хэдэн нутаг байна; кодыг нь бичнэ үү.",
-        "Several areas have this name; give the code.",
-    ),
 }
 FIELDS = ("type", "name_mn", "name_en", "area_code", "registry_code", "latitude", "longitude")
 

@@ -89,11 +89,6 @@ WORDS = {
         "Одоогийн үе шатаас өмнөх үе шатыг сонгоно уу.",
         "Choose a phase before the current one.",
     ),
-    "code:area.unknown": ("Ийм нутаг дэвсгэр олдсонгүй.", "No area has this name or code."),
-    "code:area.ambiguous": (
-        "Энэ нэртэй хэд хэдэн нутаг байна; кодыг нь бичнэ үү.",
-        "Several areas have this name; give the code.",
-    ),
     "code:not_found": ("Ийм зүйл олдсонгүй.", "There is no such thing here."),
 }
 

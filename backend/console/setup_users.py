@@ -111,11 +111,6 @@ WORDS = {
         "Нутаг эсвэл байгууллага олдсонгүй.",
         "An area or a facility is unknown.",
     ),
-    "code:area.unknown": ("Ийм нутаг дэвсгэр олдсонгүй.", "No area has this name or code."),
-    "code:area.ambiguous": (
-        "Энэ нэртэй хэд хэдэн нутаг байна; кодыг нь бичнэ үү.",
-        "Several areas have this name; give the code.",
-    ),
 }
 ROLES = tuple(Role)
 DONE = {"saved": "user_saved", "created": "user_created", "password": "password_set"}

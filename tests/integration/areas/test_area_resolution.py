@@ -114,11 +114,14 @@ async def test_every_route_with_an_area_resolves_it(
 
 
 async def test_the_routes_above_are_every_route_with_an_area(app: Litestar) -> None:
+    # console screens take the same spellings through the same resolver, and show an unknown
+    # one on the page beside its filter rather than as a 404 (tests/integration/console)
     taking = {
         route.path
         for route in app.routes
         for handler in route.route_handlers
         if isinstance(handler, HTTPRouteHandler)
         and "area" in handler.parsed_fn_signature.parameters
+        and not route.path.startswith("/console/")
     }
     assert taking == {path for path, _ in AREA_ROUTES}

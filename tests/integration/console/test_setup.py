@@ -149,6 +149,22 @@ async def test_a_coordinator_edits_a_facility_of_their_area(
     assert "таны хариуцсан нутагт хамаарахгүй" in moved.text
 
 
+async def test_the_facility_and_round_filters_take_an_area_by_any_spelling(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await make_facility(db, area_code="MN-046", name="Tes school")
+    await _coordinator(client, db)
+    for path in ("/console/setup/facilities", "/console/setup/rounds"):
+        named = await client.get(path, params={"area": "Uvs"}, headers=HTML)
+        assert named.status_code == 200
+        assert 'role="alert"' not in named.text
+        unknown = await client.get(path, params={"area": "Uvss"}, headers=HTML)
+        assert unknown.status_code == 200, path  # the list stays, the filter says why
+        assert "Ийм нутаг дэвсгэр олдсонгүй" in unknown.text, path
+    listed = await client.get("/console/setup/facilities", params={"area": "uvs"}, headers=HTML)
+    assert "Tes school" in listed.text
+
+
 SETUP_SCREENS = [
     "/console/setup",
     "/console/setup/areas",
