@@ -337,6 +337,7 @@ async def _screen(
         WORDS,
         answers.ALL_WORDS,
         status=status,
+        moment=answers.moments(request.app.state.settings.timezone),
         places=places,
         error=error,
         error_at=error_at,

@@ -64,6 +64,10 @@ def _words(request: Request[Any, Any, Any], principal: Principal) -> Words:
     return Words(language_of(request, principal), WORDS, answers.ALL_WORDS)
 
 
+def _moment(request: Request[Any, Any, Any]) -> Any:
+    return answers.moments(request.app.state.settings.timezone)
+
+
 def _refusal(error: DomainError, fallback: str = "error_invalid") -> str:
     return ERRORS.get(error.code, fallback)
 
@@ -157,6 +161,7 @@ async def _round_page(
         WORDS,
         answers.ALL_WORDS,
         status=status,
+        moment=_moment(request),
         cycle=cycle,
         round_label=cycle.label_for(language),
         facility_name=facility.name_mn if language == "mn" else facility.name_en,
@@ -222,6 +227,7 @@ async def _submission_page(
         WORDS,
         answers.ALL_WORDS,
         status=status,
+        moment=_moment(request),
         submission=submission,
         review=review,
         cycle=cycle,
