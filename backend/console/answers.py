@@ -5,10 +5,11 @@ never a key or a field path. Used by the review and conflict screens."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -109,6 +110,17 @@ def local_text(text: LocalText | Mapping[str, Any], language: str) -> str:
     if isinstance(text, LocalText):
         return text.mn if language == "mn" else text.en
     return str((text.get(language) or text.get("mn") or "") if language == "en" else text["mn"])
+
+
+def moments(timezone: str) -> Callable[[datetime | None], str]:
+    """A moment as the programme's local date and time (SCORECARD_TIMEZONE), as people there
+    read a clock."""
+    zone = ZoneInfo(timezone)
+
+    def shown(moment: datetime | None) -> str:
+        return "" if moment is None else moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    return shown
 
 
 def group_name(group_type: str | None, language: str) -> str:

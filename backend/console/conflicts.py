@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.models import Role
 from backend.auth.policy import CurrentPrincipal, Principal, allow
 from backend.console import answers
+from backend.console.conflicts_words import WORDS
 from backend.console.forms import Form
 from backend.console.render import language_of, screen
 from backend.console.words import Words
@@ -40,70 +41,6 @@ TEXT_FIELDS = frozenset({"venue", "notes", "issue", "action", "responsible", "re
 DATE_FIELDS = frozenset({"held_on", "due_on", "review_on"})
 NUMBER_FIELDS = frozenset({"cost_mnt"})
 
-WORDS = {
-    "conflicts_title": ("Зөрчил", "Conflicts"),
-    "conflicts_intro": (
-        "Хоёр таблет нэг зүйлийг өөр өөрөөр өөрчилсөн. Серверт эхэлж ирсэн утга хадгалагдсан; "
-        "аль утгыг үлдээхийг сонгоно уу.",
-        "Two tablets changed the same thing differently. The value that reached the server "
-        "first stands; choose the one to keep.",
-    ),
-    "no_conflicts": ("Шийдээгүй зөрчил алга.", "No open conflict."),
-    "settled": ("Зөрчлийг шийдлээ.", "The conflict is settled."),
-    "entity_submission": ("Оноон карт", "Scorecard"),
-    "entity_interface_meeting": ("Хамтарсан хэлэлцүүлэг", "Interface meeting"),
-    "entity_action_item": ("Үйл ажиллагааны төлөвлөгөөний ажил", "Action item"),
-    "entity_action_update": ("Явцын мэдээ", "Progress report"),
-    "entity_cycle_indicator": ("Иргэдийн дэвшүүлсэн үзүүлэлт", "Raised indicator"),
-    "entity_other": ("Бичлэг", "Record"),
-    "what_changed": ("Юу", "What"),
-    "side_base": ("Анхны утга", "Where both started"),
-    "side_server": ("Серверт байгаа", "On the server now"),
-    "side_tablet": ("Таблетаас ирсэн", "From the tablet"),
-    "made_by": ("{who}, {when}", "{who}, {when}"),
-    "unknown_person": ("Тодорхойгүй", "Unknown"),
-    "keep_server": ("Сервер дээрхийг үлдээх", "Keep the server's"),
-    "take_tablet": ("Таблетынхыг авах", "Take the tablet's"),
-    "take_typed": ("Энэ утгыг оруулах", "Set this value"),
-    "typed_value": ("Өөр утга", "Another value"),
-    "choose": ("— сонгоно уу —", "— choose —"),
-    "settle_note": ("Тэмдэглэл", "Note"),
-    "settle_note_hint": (
-        "Хэнтэй ярилцсан, юуг тохиролцсон (заавал биш).",
-        "Who was asked, what was agreed (optional).",
-    ),
-    "record_deleted": ("Устгагдсан", "Deleted"),
-    "tablet_deletes": ("Таблет устгахыг хүссэн", "The tablet deleted it"),
-    "error_outdated": (
-        "Зөрчил бүртгэгдсэнээс хойш бичлэг өөрчлөгдсөн. Одоогийн утгыг харуулж байна: дахин "
-        "сонгоно уу.",
-        "The record changed since the conflict was recorded; it now shows the current value: "
-        "choose again.",
-    ),
-    "error_resolved": (
-        "Энэ зөрчлийг өөр хүн шийдсэн байна.",
-        "Someone settled this conflict already.",
-    ),
-    "error_round_closed": (
-        "Тойрог хаагдсан тул бичлэг өөрчлөгдөхгүй.",
-        "The round is closed: its records no longer change.",
-    ),
-    "error_not_author": (
-        "Оноог зөвхөн энэ картыг бөглөсөн хүн өөрчилнө. Сервер дээрхийг үлдээх эсвэл тэр "
-        "хүнээр шийдүүлнэ үү.",
-        "Only the person who collected this scorecard changes its scores: keep the server's "
-        "value, or ask them to settle it.",
-    ),
-    "error_not_scoring": (
-        "Оноо зөвхөн үнэлгээний үе шатанд өөрчлөгдөнө.",
-        "Scores change only while the round is in a scoring phase.",
-    ),
-    "error_does_not_fit": (
-        "Энэ утга асуултад тохирохгүй байна.",
-        "This value does not fit the question.",
-    ),
-    "error_refused": ("Энэ сонголтыг хийх боломжгүй.", "This choice is not possible."),
-}
 # a refusal's code (or its rule's code), as the words that explain it
 ERRORS = {
     "sync.conflict_outdated": "error_outdated",
@@ -337,6 +274,7 @@ async def _screen(
         WORDS,
         answers.ALL_WORDS,
         status=status,
+        moment=answers.moments(request.app.state.settings.timezone),
         places=places,
         error=error,
         error_at=error_at,

@@ -8,7 +8,6 @@ change row only viewers receive); publishing again hands the round out again.
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 
 from sqlalchemy import Uuid, func, literal, select, union_all, update
@@ -23,6 +22,7 @@ from backend.cycles.models import Cycle, CycleIndicator, CyclePublication
 from backend.cycles.schemas import PublicationOut
 from backend.errors import Conflict, InvalidInput
 from backend.facilities.models import Facility
+from backend.reviews import pieces
 from backend.sync.models import Change
 
 CYCLE_PUBLISHED = "cycle.published"
@@ -61,7 +61,7 @@ async def withdraw(
     once, and their tablets remove its records at the next pull."""
     cycle = await cycles.get(db, principal=principal, cycle_id=cycle_id, lock=True)
     reason = reason.strip()
-    if not "".join(c for c in reason if unicodedata.category(c)[0] not in "ZC"):
+    if not pieces.visible(reason):
         raise ReasonRequired("A withdrawn publication says why.", field="reason")
     if cycle.published_at is None:
         raise NotPublished("The round is not published; there is nothing to withdraw.")

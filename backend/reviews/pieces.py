@@ -10,6 +10,7 @@ own self-assessment is its own and waits for nobody.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -29,6 +30,12 @@ Kind = Literal["reason", "suggestion", "photo", "label"]
 # records are not for outsiders at all
 STANDING = ("proposed", "selected")
 PieceKey = tuple[uuid.UUID, str, str]
+
+
+def visible(text: str) -> str:
+    """A text without what a reader cannot see (spaces, invisible and control characters): a
+    reason or note made of nothing else says nothing."""
+    return "".join(c for c in text if unicodedata.category(c)[0] not in "ZC").strip()
 
 
 def digest(text: str) -> str:

@@ -8,7 +8,6 @@ and tablets receive a raised issue again (its words, or a neutral label) at thei
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 
 from sqlalchemy import func, literal, select
@@ -82,7 +81,7 @@ async def decide(
                 "no such piece in the round as it reads now: list the pieces again",
                 field=f"decisions[{number}].content_hash",
             )
-        if decision.decision == "hide" and not _visible(decision.note):
+        if decision.decision == "hide" and not pieces.visible(decision.note):
             raise InvalidInput(
                 "a hidden or withdrawn piece says why", field=f"decisions[{number}].note"
             )
@@ -114,11 +113,6 @@ async def decide(
         _out(present[key], decided.get(key))
         for key in ((d.record_id, d.piece, d.content_hash) for d in decisions)
     ]
-
-
-def _visible(text: str) -> str:
-    """The text without what a reader cannot see (spaces, invisible and control characters)."""
-    return "".join(c for c in text if unicodedata.category(c)[0] not in "ZC").strip()
 
 
 async def pass_all(db: AsyncSession, *, decided_by: uuid.UUID, cycle_id: uuid.UUID) -> int:

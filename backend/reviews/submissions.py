@@ -12,7 +12,6 @@ The team that collected a submission receives its review with the submission at 
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from backend.auth import access, audit
 from backend.auth.policy import Principal
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.facilities.models import Facility
+from backend.reviews import pieces
 from backend.reviews.models import SubmissionReview
 from backend.reviews.schemas import (
     ReviewRecord,
@@ -129,11 +129,6 @@ async def _submission(
     return row
 
 
-def _visible(text: str) -> str:
-    """The text without what a reader cannot see (spaces, invisible and control characters)."""
-    return "".join(c for c in text if unicodedata.category(c)[0] not in "ZC").strip()
-
-
 async def decide(
     db: AsyncSession, *, principal: Principal, submission_id: uuid.UUID, data: SubmissionDecisionIn
 ) -> SubmissionReviewOut:
@@ -151,7 +146,7 @@ async def decide(
             field="version",
         )
     note = data.note.strip()
-    if data.state != "approved" and not _visible(note):
+    if data.state != "approved" and not pieces.visible(note):
         raise NoteRequired("A submission with issues, or rejected, says why.", field="note")
     db.add(
         SubmissionReview(
