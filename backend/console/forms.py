@@ -40,7 +40,6 @@ async def attempt(db: AsyncSession, action: Callable[[], Awaitable[T]]) -> T | D
 
 Form = Annotated[T, FORM]
 Upload = Annotated[T, UPLOAD]
-__all__ = ["FORM", "UPLOAD", "Form", "Upload", "attempt", "local_path"]
 
 
 def flatten(value: Any) -> str:
