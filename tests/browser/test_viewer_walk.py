@@ -139,13 +139,17 @@ def test_a_viewer_reads_only_published_results_of_their_area(
         )
         expect(page.locator("code")).to_have_text("auth.forbidden")
     shoot(page, "viewer-refused-review-en")
-    # the refusal page is drawn without the reader's session (no menu, no language form), in
-    # the browser's language: the browser asks for Mongolian to see it in Mongolian
-    page.set_extra_http_headers({"Accept-Language": "mn"})
-    page.reload()
+    # the refusal keeps the reader's session: their menu, their language, their language form
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.get_by_label("Language", exact=True).select_option("mn")
+    page.get_by_role("button", name="Change language").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Таны эрх хүрэхгүй байна.")
     shoot(page, "viewer-refused-review-mn")
-    page.set_extra_http_headers({})
+    page.get_by_label("Хэл", exact=True).select_option("en")
+    page.get_by_role("button", name="Хэл солих").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your account may not open this screen."
+    )
 
     # a form posted without its CSRF token (a page of another site could post it) is refused
     page.goto(live_server.url("/console/results"))
