@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from backend.auth.keys import KeySet
 from backend.console import conflicts, home, paper, plans, results, review, setup, signin
 from backend.console.errors import EXCEPTION_HANDLERS
+from backend.console.forms import FORM_BYTES
 from backend.settings import Settings
 
 HERE = Path(__file__).parent
@@ -65,6 +66,7 @@ def router(settings: Settings, keys: KeySet) -> Router:
         ],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings, keys))],
         request_class=HTMXRequest,
+        request_max_body_size=FORM_BYTES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]  # narrower map type
         include_in_schema=False,
     )

@@ -14,6 +14,13 @@ from backend.errors import DomainError
 
 T = TypeVar("T")
 
+# A console form is a few fields of words: parsing a body of millions of empty fields would hold
+# the worker for seconds, so a form is at most this big (413 beyond). A form that carries a
+# file (a facility list, a template document, the photo of a paper sheet) takes the service's
+# body limit (Limits.max_body_bytes, README "Security").
+FORM_BYTES = 64 * 1024
+FILE_FORM_BYTES = 8 * 1024 * 1024
+
 # a handler's `data: Form[SomeStruct]` reads an HTML form post
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 UPLOAD = Body(media_type=RequestEncodingType.MULTI_PART)

@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 
 from backend.auth.models import Role
 from backend.auth.policy import CurrentPrincipal, allow
-from backend.console.forms import attempt
+from backend.console.forms import FILE_FORM_BYTES, attempt
 from backend.console.labels import say
 from backend.console.paper_form import SEXES, Field, fields_of, placed, read
 from backend.console.render import language_of, screen
@@ -248,7 +248,13 @@ async def _photo(form: Any) -> bytes | None:
     return None
 
 
-@post("/console/paper/{cycle_id:uuid}", opt=TYPISTS, include_in_schema=False, status_code=303)
+@post(
+    "/console/paper/{cycle_id:uuid}",
+    opt=TYPISTS,
+    include_in_schema=False,
+    status_code=303,
+    request_max_body_size=FILE_FORM_BYTES,
+)
 async def hand_in(
     db: DbSession,
     state: State,

@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from backend.areas import service as areas
 from backend.auth.policy import CurrentPrincipal
-from backend.console.forms import Form, Upload, attempt
+from backend.console.forms import FILE_FORM_BYTES, Form, Upload, attempt
 from backend.console.render import screen
 from backend.console.setup_common import (
     PAGE_SIZE,
@@ -332,7 +332,13 @@ async def import_form(request: Request[Any, Any, Any]) -> Template:
     return _import_screen(request)
 
 
-@post(IMPORT, opt=SETTERS, include_in_schema=False, status_code=303)
+@post(
+    IMPORT,
+    opt=SETTERS,
+    include_in_schema=False,
+    status_code=303,
+    request_max_body_size=FILE_FORM_BYTES,
+)
 async def import_file(
     db: DbSession,
     request: Request[Any, Any, Any],

@@ -15,7 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from backend.auth.policy import CurrentPrincipal
-from backend.console.forms import Form, Upload, attempt
+from backend.console.forms import FILE_FORM_BYTES, Form, Upload, attempt
 from backend.console.render import screen
 from backend.console.setup_common import SETTERS, refusal, words
 from backend.console.setup_common import WORDS as COMMON
@@ -248,7 +248,13 @@ async def download_document(
     return Response(document, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@post(f"{VERSION}/document", opt=SETTERS, include_in_schema=False, status_code=303)
+@post(
+    f"{VERSION}/document",
+    opt=SETTERS,
+    include_in_schema=False,
+    status_code=303,
+    request_max_body_size=FILE_FORM_BYTES,
+)
 async def replace_document(
     db: DbSession,
     request: Request[Any, Any, Any],

@@ -4,6 +4,8 @@ out, a new password or deactivation."""
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -208,3 +210,20 @@ async def test_a_refused_screen_keeps_the_session_and_a_stale_form_says_so(
         {"language": "en", "back": "/console/results?area=MN-046"},
     )
     assert chosen.headers["location"] == "/console/results?area=MN-046"
+
+
+async def test_a_form_of_millions_of_empty_fields_is_refused_at_once(
+    client: httpx.AsyncClient,
+) -> None:
+    """A console form is a few fields of words: a body of millions of empty fields, which
+    would hold the worker for half a minute to parse, is refused by its size."""
+    token = await form_token(client, "/console/sign-in")
+    flood = f"_csrf_token={token}&" + "a&" * 400_000
+    started = time.perf_counter()
+    answer = await client.post(
+        "/console/sign-in",
+        content=flood,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status_code == 413
+    assert time.perf_counter() - started < 2
